@@ -1,0 +1,3 @@
+from siegewatch.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,126 @@
+"""Duplicates: find articles whose text is repeated, whole or nearly whole, anywhere in a corpus.
+
+Each article gets a MinHash signature of its body's word 5-shingles in the per-file map step
+(`signature`). The reduce step (`find_duplicates`) buckets signatures by bands (locality
+sensitive hashing), so the work grows with the number of articles, not its square, and marks
+every later copy as a duplicate of the first article of its group, in corpus order (file
+name, then position). A copy counts as "nearly whole" when the estimated overlap of shingles
+(containment of the shorter in the longer) is at least `THRESHOLD`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import zlib
+from collections.abc import Sequence
+
+import numpy as np
+
+N_HASHES = 64
+BANDS = 16
+ROWS = N_HASHES // BANDS
+SHINGLE = 5
+THRESHOLD = 0.8
+MIN_WORDS = 25  # shorter texts are compared exactly, not approximately
+
+_WORD = re.compile(r"\w+")
+_RNG = np.random.default_rng(20161212)  # fixed seed: signatures are identical across runs
+_A = _RNG.integers(1, 2**63, size=N_HASHES, dtype=np.uint64) | np.uint64(1)
+_B = _RNG.integers(0, 2**63, size=N_HASHES, dtype=np.uint64)
+_MIX = np.array([0x9E3779B97F4A7C15 >> k for k in range(SHINGLE)], dtype=np.uint64) | np.uint64(1)
+
+
+def normalized_words(text: str) -> list[str]:
+    return _WORD.findall(text.lower())
+
+
+def signature(text: str) -> tuple[str, bytes, int]:
+    """(exact hash of the normalized text, MinHash signature bytes, number of shingles)."""
+    words = normalized_words(text)
+    exact = hashlib.sha1(" ".join(words).encode()).hexdigest()
+    if len(words) < MIN_WORDS:
+        return exact, b"", 0
+    w = np.fromiter((zlib.crc32(x.encode()) for x in words), dtype=np.uint64, count=len(words))
+    n = len(words) - SHINGLE + 1
+    with np.errstate(over="ignore"):
+        sh = np.zeros(n, dtype=np.uint64)
+        for k in range(SHINGLE):
+            sh = sh * np.uint64(0x100000001B3) + w[k : k + n] * _MIX[k]
+        sh = np.unique(sh)
+        hashed = np.multiply.outer(_A, sh) + _B[:, None]
+    mins = hashed.min(axis=1)
+    return exact, mins.astype("<u8").tobytes(), int(sh.size)
+
+
+def _similar(sig_a: bytes, n_a: int, sig_b: bytes, n_b: int) -> bool:
+    a = np.frombuffer(sig_a, dtype="<u8")
+    b = np.frombuffer(sig_b, dtype="<u8")
+    jaccard = float(np.count_nonzero(a == b)) / N_HASHES
+    # Containment of the smaller set in the larger, from the Jaccard estimate.
+    small, large = sorted((n_a, n_b))
+    if small == 0:
+        return False
+    containment = jaccard * (small + large) / (small * (1 + jaccard))
+    return containment >= THRESHOLD
+
+
+def find_duplicates(
+    ids: Sequence[str],
+    exact: Sequence[str],
+    sigs: Sequence[bytes],
+    n_shingles: Sequence[int],
+) -> dict[str, str]:
+    """Map each duplicate article id to the id of the first article it repeats.
+
+    Inputs are parallel sequences in corpus order (the first occurrence wins).
+    """
+    parent = list(range(len(ids)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def union(i: int, j: int) -> None:
+        ri, rj = find(i), find(j)
+        if ri != rj:
+            lo, hi = min(ri, rj), max(ri, rj)
+            parent[hi] = lo
+
+    first_exact: dict[str, int] = {}
+    for i, h in enumerate(exact):
+        if h in first_exact:
+            union(first_exact[h], i)
+        else:
+            first_exact[h] = i
+    buckets: dict[tuple[int, bytes], list[int]] = {}
+    for i, sig in enumerate(sigs):
+        if not sig:
+            continue
+        for band in range(BANDS):
+            key = (band, sig[band * ROWS * 8 : (band + 1) * ROWS * 8])
+            buckets.setdefault(key, []).append(i)
+    for members in buckets.values():
+        if len(members) < 2:
+            continue
+        head = members[0]
+        for j in members[1:]:
+            if find(j) == find(head):
+                continue
+            if _similar(sigs[head], n_shingles[head], sigs[j], n_shingles[j]):
+                union(head, j)
+            else:
+                for k in members:
+                    if k != j and find(k) != find(j) and _similar(
+                        sigs[k], n_shingles[k], sigs[j], n_shingles[j]
+                    ):
+                        union(k, j)
+                        break
+    out: dict[str, str] = {}
+    for i in range(len(ids)):
+        r = find(i)
+        if r != i:
+            out[ids[i]] = ids[r]
+    return out
