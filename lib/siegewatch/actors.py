@@ -1,17 +1,674 @@
-"""Actors: the gazetteer of armed groups and powers, and the mentions matcher. Being built."""
+"""Actors: the gazetteer of armed groups and powers, and the `mentions` table built from it.
+
+The gazetteer (`data/gazetteer/actors.csv`, editable, or the analyst's own file) lists one alias
+per row with its canonical actor, bloc, flags and context. Matching is one pass over the
+document text for every alias (Hyperscan when importable, else an Aho-Corasick automaton; both
+give the same candidate set), then one cheap post-pass shared by both: exact-case check,
+word boundaries, longest-leftmost without overlaps, then the reading rules of docs/actors.md
+(context of generic references, place names after locatives, a generic word describing the
+named group before it, a parenthesised repeat of the same actor).
+"""
 
 from __future__ import annotations
 
+import csv
+import difflib
+import os
+import threading
+import warnings
+from array import array
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from itertools import product
+from pathlib import Path
 from typing import Any
 
+from siegewatch import paths
 from siegewatch.loading import Document
 from siegewatch.segmenting import Segmentation
+from siegewatch.sentences import LineIndex, SentenceIndex
+
+REQUIRED_COLUMNS = ("actor", "bloc", "alias")
+FLAGS = {
+    "case": "match the alias with exactly this capitalisation (short acronyms: IS, SAA, US)",
+    "generic": "a common noun (army, regime, rebels): counts only in an article of its context",
+    "place": "also a place name: not counted after a locative word (in, near, from, ...)",
+    "ignore": "a phrase that contains an alias but is not the actor (Russia Today)",
+}
+# Blocks whose text is searched: the headline, the article body and first-time photo captions.
+SEARCHED_ROLES = ("title", "body", "heading", "caption")
+MATCHERS = ("hyperscan", "python")
+_MAX_VARIANT_SEPARATORS = 6
+_APOSTROPHES = ("'", "\u2019")
 
 
 class GazetteerError(ValueError):
     """A gazetteer CSV that cannot be used; the message names the file, line and fix."""
 
 
-def find_mentions(doc: Document, seg: Segmentation, gazetteer: str | None) -> list[dict[str, Any]]:
-    """`mentions` rows for every actor mention in the document's articles."""
-    return []
+class UnknownFactionError(GazetteerError):
+    """A faction name that is neither a canonical actor nor an alias of the gazetteer."""
+
+
+class GazetteerWarning(UserWarning):
+    """A gazetteer row that is redundant but harmless (the same alias twice for one actor)."""
+
+
+@dataclass(frozen=True)
+class Alias:
+    """One gazetteer row."""
+
+    actor: str
+    bloc: str
+    alias: str
+    case: bool
+    generic: bool
+    place: bool
+    ignore: bool
+    context: str
+    line: int
+    note: str = ""
+
+
+@dataclass
+class Gazetteer:
+    """A validated gazetteer: aliases, context cues and locative words, with its warnings."""
+
+    path: str
+    aliases: list[Alias]
+    cues: dict[str, str]  # cue word (case-sensitive) -> context
+    locatives: frozenset[str]
+    warnings: list[str] = field(default_factory=list)
+
+    def actors(self) -> dict[str, str]:
+        """Canonical actor -> bloc, in file order."""
+        out: dict[str, str] = {}
+        for a in self.aliases:
+            out.setdefault(a.actor, a.bloc)
+        return out
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def _fail(path: str | Path, line: int, problem: str, fix: str) -> GazetteerError:
+    return GazetteerError(f"{path}, line {line}: {problem}; {fix}.")
+
+
+def alias_key(alias: str, case: bool = False) -> str:
+    """How two aliases are compared: ’ as ', hyphen as space, and lower case unless `case`."""
+    key = alias.replace("\u2019", "'").replace("-", " ")
+    key = " ".join(key.split())
+    return key if case else key.lower()
+
+
+def _read_rows(path: Path, required: Sequence[str]) -> list[tuple[int, dict[str, str]]]:
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            reader = csv.DictReader(fh)
+            header = [h.strip() for h in (reader.fieldnames or [])]
+            missing = [c for c in required if c not in header]
+            if missing:
+                raise _fail(
+                    path, 1, f"missing required column(s) {', '.join(missing)}",
+                    f"the header must name {', '.join(required)}",
+                )
+            rows = []
+            for row in reader:
+                clean = {(k or "").strip(): (v or "").strip() for k, v in row.items()
+                         if isinstance(v, str) or v is None}
+                if any(clean.values()):
+                    rows.append((reader.line_num, clean))
+            return rows
+    except FileNotFoundError:
+        raise GazetteerError(
+            f"{path}: file not found; pass an existing CSV or omit it to use the bundled one."
+        ) from None
+    except UnicodeDecodeError as exc:
+        raise GazetteerError(
+            f"{path}: not UTF-8 text ({exc.reason}); save the file as UTF-8 CSV."
+        ) from None
+    except csv.Error as exc:
+        raise GazetteerError(f"{path}: not a readable CSV ({exc}); fix the quoting.") from None
+
+
+def _companion(path: Path, name: str) -> Path:
+    """contexts.csv / locatives.csv next to the gazetteer, else the bundled ones."""
+    near = path.parent / name
+    return near if near.exists() else paths.GAZETTEER.parent / name
+
+
+def _load_cues(path: Path) -> dict[str, str]:
+    cues: dict[str, str] = {}
+    for line, row in _read_rows(path, ("context", "cue")):
+        ctx, cue = row["context"].lower(), row["cue"]
+        if not ctx or not cue:
+            raise _fail(path, line, "empty context or cue", "fill both cells or delete the row")
+        if cues.get(cue, ctx) != ctx:
+            raise _fail(path, line, f"cue {cue!r} given to two contexts",
+                        "keep it for one context only")
+        cues[cue] = ctx
+    return cues
+
+
+def _load_locatives(path: Path) -> frozenset[str]:
+    return frozenset(r["word"].lower() for _, r in _read_rows(path, ("word",)) if r["word"])
+
+
+def _parse_flags(path: Path, line: int, text: str) -> set[str]:
+    flags = {f.strip().lower() for f in text.replace(",", ";").split(";") if f.strip()}
+    unknown = sorted(flags - set(FLAGS))
+    if unknown:
+        raise _fail(path, line, f"unknown flag {unknown[0]!r}",
+                    f"use flags from {', '.join(FLAGS)}, separated by ';'")
+    return flags
+
+
+def _parse(path: Path) -> Gazetteer:
+    cues = _load_cues(_companion(path, "contexts.csv"))
+    contexts = set(cues.values())
+    aliases: list[Alias] = []
+    notes: list[str] = []
+    seen: dict[str, list[Alias]] = {}
+    blocs: dict[str, tuple[str, int]] = {}
+    for line, row in _read_rows(path, REQUIRED_COLUMNS):
+        actor, bloc, text = row["actor"], row["bloc"], row["alias"]
+        if not text:
+            raise _fail(path, line, "empty alias", "write the name as it appears in news text")
+        if not actor or not bloc:
+            raise _fail(path, line, f"alias {text!r} has no actor or bloc",
+                        "fill the actor and bloc cells")
+        flags = _parse_flags(path, line, row.get("flags", ""))
+        context = row.get("context", "").lower()
+        if context and context not in contexts:
+            raise _fail(path, line, f"unknown context {context!r}",
+                        f"use one of {', '.join(sorted(contexts))} or add its cues to contexts.csv")
+        if "generic" in flags and not context:
+            raise _fail(path, line, f"generic alias {text!r} has no context",
+                        "give the context (e.g. syria) in which it names this actor")
+        if actor in blocs and blocs[actor][0] != bloc:
+            raise _fail(path, line, f"actor {actor!r} is in bloc {bloc!r} here but "
+                        f"{blocs[actor][0]!r} on line {blocs[actor][1]}", "use one bloc per actor")
+        blocs.setdefault(actor, (bloc, line))
+        a = Alias(actor=actor, bloc=bloc, alias=text, case="case" in flags,
+                  generic="generic" in flags, place="place" in flags,
+                  ignore="ignore" in flags, context=context, line=line,
+                  note=row.get("note", ""))
+        key = alias_key(text, a.case)
+        for other in seen.get(key, []):
+            if other.actor == actor and other.context == context:
+                msg = (f"{path}, line {line}: alias {text!r} repeats line {other.line} for "
+                       f"{actor!r}; the row is redundant and can be deleted")
+                notes.append(msg)
+                warnings.warn(msg, GazetteerWarning, stacklevel=3)
+                break
+            if not (context and other.context and context != other.context):
+                raise _fail(path, line, f"alias {text!r} is also given to {other.actor!r} on "
+                            f"line {other.line}", "keep it for one actor, or give both rows "
+                            "different contexts")
+        else:
+            seen.setdefault(key, []).append(a)
+            aliases.append(a)
+    if not aliases:
+        raise _fail(path, 1, "no aliases", "add one row per alias under the header")
+    locatives = _load_locatives(_companion(path, "locatives.csv"))
+    return Gazetteer(path=str(path), aliases=aliases, cues=cues, locatives=locatives,
+                     warnings=notes)
+
+
+_GAZETTEERS: dict[tuple[str, int, int], Gazetteer] = {}
+
+
+def _stamp(path: Path) -> tuple[str, int, int]:
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        raise GazetteerError(
+            f"{path}: file not found; pass an existing CSV or omit it to use the bundled one."
+        ) from None
+    extra = 0
+    for name in ("contexts.csv", "locatives.csv"):
+        comp = _companion(path, name)
+        if comp.exists():
+            extra ^= comp.stat().st_mtime_ns
+    return str(path.resolve()), st.st_mtime_ns ^ extra, st.st_size
+
+
+def load_gazetteer(path: str | Path | None = None) -> Gazetteer:
+    """Read and validate a gazetteer CSV (default: the bundled one); cached by path + mtime."""
+    p = Path(path) if path is not None else paths.GAZETTEER
+    stamp = _stamp(p)
+    gaz = _GAZETTEERS.get(stamp)
+    if gaz is None:
+        gaz = _parse(p)
+        _GAZETTEERS[stamp] = gaz
+    return gaz
+
+
+def _as_gazetteer(gazetteer: Gazetteer | str | Path | None) -> Gazetteer:
+    return gazetteer if isinstance(gazetteer, Gazetteer) else load_gazetteer(gazetteer)
+
+
+# --------------------------------------------------------------------------- compiling
+
+
+def variants(alias: str) -> list[str]:
+    """Spellings matched for an alias: ' or ’ for each apostrophe, hyphen or space between words."""
+    parts: list[str] = []
+    opts: list[tuple[str, ...]] = []
+    buf = ""
+    for ch in alias:
+        if ch in "'\u2019":
+            parts.append(buf)
+            opts.append(_APOSTROPHES)
+            buf = ""
+        elif ch in " -":
+            parts.append(buf)
+            opts.append((" ", "-") if len(opts) < _MAX_VARIANT_SEPARATORS else (ch,))
+            buf = ""
+        else:
+            buf += ch
+    parts.append(buf)
+    out: list[str] = []
+    for choice in product(*opts):
+        s = parts[0] + "".join(c + p for c, p in zip(choice, parts[1:], strict=True))
+        if s not in out:
+            out.append(s)
+    return out
+
+
+@dataclass
+class Compiled:
+    """Literal patterns of a gazetteer ready for one-pass matching, and what each one means."""
+
+    gazetteer: Gazetteer
+    patterns: list[str]  # as matched: lower case unless case-sensitive
+    case: list[bool]
+    group: Any  # numpy array: pattern -> group
+    groups: list[list[Alias]]  # alias rows sharing one spelling (contexts differ)
+    word_edges: list[tuple[bool, bool]]  # pattern starts / ends with a word character
+    _hs: Any = None
+    _ac: Any = None
+    _lengths: Any = None
+    _left: Any = None
+    _right: Any = None
+
+
+_COMPILED: dict[int, Compiled] = {}
+_THREAD = threading.local()
+# Word characters for boundaries: ASCII letters, digits and underscore (what Hyperscan's \b
+# uses without UCP), so both matchers agree on every text.
+_WORD = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
+
+
+def _word_bytes() -> Any:
+    import numpy as np
+
+    lut = np.zeros(256, dtype=bool)
+    lut[[ord(c) for c in _WORD]] = True
+    return lut
+
+
+_WORD_BYTES: Any = _word_bytes()
+
+
+def _is_word(ch: str) -> bool:
+    return ch in _WORD
+
+
+def compile_gazetteer(gazetteer: Gazetteer | str | Path | None = None) -> Compiled:
+    """Literal patterns for every alias spelling, grouped by alias (cached per gazetteer)."""
+    import numpy as np
+
+    gaz = _as_gazetteer(gazetteer)
+    cached = _COMPILED.get(id(gaz))
+    if cached is not None and cached.gazetteer is gaz:
+        return cached
+    by_key: dict[tuple[str, bool], int] = {}
+    groups: list[list[Alias]] = []
+    for a in gaz.aliases:
+        k = (alias_key(a.alias, a.case), a.case)
+        if k not in by_key:
+            by_key[k] = len(groups)
+            groups.append([])
+        groups[by_key[k]].append(a)
+    patterns: list[str] = []
+    case: list[bool] = []
+    group: list[int] = []
+    for (_, is_case), g in by_key.items():
+        seen: set[str] = set()
+        for v in variants(groups[g][0].alias):
+            pat = v if is_case else v.lower()
+            if pat not in seen:
+                seen.add(pat)
+                patterns.append(pat)
+                case.append(is_case)
+                group.append(g)
+    edges = [(_is_word(p[0]), _is_word(p[-1])) for p in patterns]
+    comp = Compiled(gaz, patterns, case, np.array(group, dtype=np.int64), groups, edges)
+    _COMPILED[id(gaz)] = comp
+    return comp
+
+
+def hyperscan_available() -> bool:
+    try:
+        import hyperscan  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def choose_matcher(matcher: str | None = None) -> str:
+    """'hyperscan' when importable, else 'python'; `matcher` or $SIEGEWATCH_MATCHER forces one."""
+    want = matcher or os.environ.get("SIEGEWATCH_MATCHER") or None
+    if want is None:
+        return "hyperscan" if hyperscan_available() else "python"
+    if want not in MATCHERS:
+        raise ValueError(f"unknown matcher {want!r}; use one of {', '.join(MATCHERS)}")
+    if want == "hyperscan" and not hyperscan_available():
+        raise ValueError("matcher 'hyperscan' asked for but the hyperscan package is not "
+                         "importable; install it or use matcher='python'")
+    return want
+
+
+def _hs_db(comp: Compiled) -> Any:
+    if comp._hs is None:
+        import hyperscan as hs
+
+        db = hs.Database(mode=hs.HS_MODE_BLOCK)
+        db.compile(expressions=[p.encode("utf-8") for p in comp.patterns],
+                   ids=list(range(len(comp.patterns))), elements=len(comp.patterns),
+                   flags=[0 if c else hs.HS_FLAG_CASELESS for c in comp.case], literal=True)
+        comp._hs = db
+    # Hyperscan scratch space must not be shared between threads: one per thread and database.
+    scratches = _THREAD.__dict__.setdefault("scratch", {})
+    key = id(comp._hs)
+    if key not in scratches or scratches[key][0] is not comp._hs:
+        import hyperscan as hs
+
+        scratches[key] = (comp._hs, hs.Scratch(comp._hs))
+    return scratches[key]
+
+
+def _ac_automaton(comp: Compiled) -> Any:
+    if comp._ac is None:
+        import ahocorasick
+
+        auto = ahocorasick.Automaton()
+        table: dict[str, list[tuple[int, int]]] = {}
+        for pid, p in enumerate(comp.patterns):
+            table.setdefault(p.lower(), []).append((pid, len(p)))
+        for key, value in table.items():
+            auto.add_word(key, tuple(value))
+        auto.make_automaton()
+        comp._ac = auto
+    return comp._ac
+
+
+def _candidates_hyperscan(text: str, comp: Compiled) -> Any:
+    """(start, end, pattern) rows of every match on word boundaries, in character offsets.
+
+    Hyperscan's literal mode does the case rule (ASCII case folding unless the alias is
+    case-sensitive); the callback only records end * n_patterns + pattern, and the start, the
+    word-boundary check and the byte-to-character conversion are done in numpy afterwards.
+    """
+    import numpy as np
+
+    db, scratch = _hs_db(comp)
+    data = text.encode("utf-8", "surrogatepass")
+    k = len(comp.patterns)
+    codes: list[int] = []
+    add = codes.append
+    db.scan(data, match_event_handler=lambda i, _f, t, _fl, _c: add(t * k + i), scratch=scratch)
+    if not codes:
+        return np.empty((0, 3), dtype=np.int64)
+    code = np.array(codes, dtype=np.int64)
+    end, pid = code // k, code % k
+    if comp._lengths is None:
+        comp._lengths = np.array([len(p.encode("utf-8")) for p in comp.patterns], np.int64)
+        comp._left = np.array([e[0] for e in comp.word_edges], dtype=bool)
+        comp._right = np.array([e[1] for e in comp.word_edges], dtype=bool)
+    start = end - comp._lengths[pid]
+    raw = np.frombuffer(data, dtype=np.uint8)
+    n = len(raw)
+    before = np.where(start > 0, _WORD_BYTES[raw[np.maximum(start - 1, 0)]] & (start > 0), False)
+    after = np.where(end < n, _WORD_BYTES[raw[np.minimum(end, n - 1)]], False)
+    ok = ~(comp._left[pid] & before) & ~(comp._right[pid] & after)
+    start, end, pid = start[ok], end[ok], pid[ok]
+    if n != len(text):
+        # Byte -> character offsets: matches fall on character boundaries, so subtract the
+        # UTF-8 continuation bytes (0b10xxxxxx) that come before each offset.
+        cont = np.flatnonzero((raw & 0xC0) == 0x80)
+        start = start - np.searchsorted(cont, start)
+        end = end - np.searchsorted(cont, end)
+    return np.stack([start, end, pid], axis=1)
+
+
+def _candidates_python(text: str, comp: Compiled) -> Any:
+    """Same as `_candidates_hyperscan`, from an Aho-Corasick automaton and a Python check."""
+    import numpy as np
+
+    auto = _ac_automaton(comp)
+    low = text.lower()
+    if len(low) != len(text):  # a character whose lower case is longer: keep it as is
+        low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    pats, case, edges = comp.patterns, comp.case, comp.word_edges
+    n = len(text)
+    flat = array("q")
+    for end, value in auto.iter(low):
+        e = end + 1
+        for pid, k in value:
+            s = e - k
+            seg = text[s:e]
+            if case[pid]:
+                if seg != pats[pid]:
+                    continue
+            elif seg.translate(_ASCII_LOWER) != pats[pid]:
+                continue
+            left, right = edges[pid]
+            if left and s > 0 and text[s - 1] in _WORD:
+                continue
+            if right and e < n and text[e] in _WORD:
+                continue
+            flat.extend((s, e, pid))
+    return np.frombuffer(flat, dtype=np.int64).reshape(-1, 3).copy()
+
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def resolve(comp: Compiled, hits: Any) -> list[tuple[int, int, int]]:
+    """Alias spans (start, end, group), leftmost then longest first, none overlapping."""
+    import numpy as np
+
+    if not len(hits):
+        return []
+    s, e, p = hits[:, 0], hits[:, 1], hits[:, 2]
+    order = np.lexsort((p, s - e, s))  # by start, then longest, then pattern
+    s, e, g = s[order], e[order], comp.group[p[order]]
+    # Clusters of overlapping spans: a span opens one when it starts at or after the end of
+    # every span before it. Most clusters are one span, or a long span with spans inside it.
+    reach = np.maximum.accumulate(e)
+    opens = np.empty(len(s), dtype=bool)
+    opens[0] = True
+    opens[1:] = s[1:] >= reach[:-1]
+    cluster = np.cumsum(opens) - 1
+    first = np.flatnonzero(opens)
+    cluster_end = np.maximum.reduceat(e, first)
+    nested = cluster_end == e[first]  # everything in the cluster lies inside its first span
+    keep = opens & nested[cluster]
+    starts, ends = s.tolist(), e.tolist()
+    for c in np.flatnonzero(~nested).tolist():  # chains of partial overlaps: greedy
+        lo = int(first[c])
+        hi = int(first[c + 1]) if c + 1 < len(first) else len(s)
+        last = -1
+        for i in range(lo, hi):
+            if starts[i] >= last:
+                keep[i] = True
+                last = ends[i]
+    idx = np.flatnonzero(keep)
+    return list(zip(s[idx].tolist(), e[idx].tolist(), g[idx].tolist(), strict=True))
+
+
+def match_spans(text: str, gazetteer: Gazetteer | Compiled | str | Path | None = None,
+                matcher: str | None = None) -> list[tuple[int, int, int]]:
+    """One pass over `text` for all aliases: resolved (start, end, alias group) spans."""
+    comp = gazetteer if isinstance(gazetteer, Compiled) else compile_gazetteer(gazetteer)
+    which = choose_matcher(matcher)
+    find = _candidates_hyperscan if which == "hyperscan" else _candidates_python
+    return resolve(comp, find(text, comp))
+
+
+def article_context(text: str, spans: Iterable[tuple[int, int]], cues: dict[str, str]
+                    ) -> str | None:
+    """The context whose cue words occur most often in the spans (None on a tie or none)."""
+    counts: Counter[str] = Counter()
+    for s, e in spans:
+        for cue, ctx in cues.items():
+            counts[ctx] += text.count(cue, s, e)
+    ranked = counts.most_common(2) + [("", 0)]
+    (top, n), (_, m) = ranked[0], ranked[1]
+    return top if n > m else None
+
+
+# --------------------------------------------------------------------------- mentions
+
+
+def _previous_word(text: str, start: int, floor: int) -> str:
+    i = start
+    while i > floor and not _is_word(text[i - 1]):
+        if text[i - 1] == "\n":
+            return ""
+        i -= 1
+    j = i
+    while j > floor and _is_word(text[j - 1]):
+        j -= 1
+    return text[j:i].lower()
+
+
+def _choose(rows: list[Alias], context: str | None) -> Alias | None:
+    for a in rows:
+        if a.context and a.context == context:
+            return a
+    for a in rows:
+        if not a.context:
+            return a
+    return None
+
+
+def find_mentions(doc: Document, seg: Segmentation, gazetteer: str | None,
+                  matcher: str | None = None) -> list[dict[str, Any]]:
+    """`mentions` rows for every actor mention in the titles, bodies and captions of articles."""
+    comp = compile_gazetteer(gazetteer)
+    gaz = comp.gazetteer
+    text = doc.text
+    blocks = sorted(
+        (int(b["start"]), int(b["end"]), str(b["article_id"]), str(b["role"]))
+        for b in seg.blocks if b.get("role") in SEARCHED_ROLES and b.get("article_id")
+    )
+    if not blocks:
+        return []
+    spans = match_spans(text, comp, matcher)
+    starts = [b[0] for b in blocks]
+
+    def block_of(s: int, e: int) -> int | None:
+        i = bisect_right(starts, s) - 1
+        return i if i >= 0 and e <= blocks[i][1] else None
+
+    by_article: dict[str, list[tuple[int, int, int, int]]] = {}
+    article_blocks: dict[str, list[tuple[int, int]]] = {}
+    for b in blocks:
+        article_blocks.setdefault(b[2], []).append((b[0], b[1]))
+    for s, e, g in spans:
+        bi = block_of(s, e)
+        if bi is not None:
+            by_article.setdefault(blocks[bi][2], []).append((s, e, g, bi))
+
+    lines = LineIndex(text)
+    sentences = SentenceIndex(text, [(b[0], b[1]) for b in blocks])
+    rows: list[dict[str, Any]] = []
+    for article_id, hits in by_article.items():
+        context = None
+        if any(a.context for _, _, g, _ in hits for a in comp.groups[g]):
+            context = article_context(text, article_blocks[article_id], gaz.cues)
+        prev: tuple[int, Alias, int] | None = None  # end, alias, block of the last kept mention
+        for s, e, g, bi in hits:
+            rows_g = comp.groups[g]
+            if rows_g[0].ignore:
+                prev = None
+                continue
+            a = _choose(rows_g, context)
+            if a is None or a.ignore:
+                continue
+            if a.place and _previous_word(text, s, blocks[bi][0]) in gaz.locatives:
+                continue
+            if prev is not None and prev[2] == bi:
+                gap = text[prev[0]:s]
+                if a.generic and not prev[1].generic and gap.strip() == "" and gap:
+                    continue  # "the Jaish al-Islam rebels": the generic word describes it
+                if a.actor == prev[1].actor and gap.strip() == "(":
+                    continue  # "Syrian Democratic Forces (SDF)": one mention
+            rows.append({
+                "article_id": article_id, "file": doc.file, "line": lines.line(s),
+                "actor": a.actor, "bloc": a.bloc, "surface": text[s:e], "start": s, "end": e,
+                "sentence": sentences.sentence(s), "role": blocks[bi][3],
+            })
+            prev = (e, a, bi)
+    rows.sort(key=lambda r: r["start"])
+    return rows
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def actors_table(gazetteer: Gazetteer | str | Path | None = None) -> Any:
+    """One row per canonical actor: actor, bloc, its aliases and the note of its first row."""
+    import pandas as pd
+
+    gaz = _as_gazetteer(gazetteer)
+    rows: dict[str, dict[str, Any]] = {}
+    for a in gaz.aliases:
+        r = rows.setdefault(a.actor, {"actor": a.actor, "bloc": a.bloc, "aliases": [],
+                                      "note": a.note})
+        if not a.ignore:
+            r["aliases"].append(a.alias)
+    return pd.DataFrame(list(rows.values()), columns=["actor", "bloc", "aliases", "note"])
+
+
+def resolve_factions(names: str | Iterable[str],
+                     gazetteer: Gazetteer | str | Path | None = None) -> list[str]:
+    """Canonical actor names for canonical names or aliases (any case); unknown names raise."""
+    gaz = _as_gazetteer(gazetteer)
+    if isinstance(names, str):
+        names = [names]
+    lookup: dict[str, set[str]] = {}
+    for a in gaz.aliases:
+        lookup.setdefault(alias_key(a.actor), set()).add(a.actor)
+        if not a.ignore:
+            lookup.setdefault(alias_key(a.alias), set()).add(a.actor)
+    canonical = list(gaz.actors())
+    out: list[str] = []
+    for name in names:
+        found = lookup.get(alias_key(str(name)), set())
+        if len(found) == 1:
+            actor = next(iter(found))
+        elif str(name) in found:
+            actor = str(name)
+        elif found:
+            raise UnknownFactionError(
+                f"faction {name!r} is ambiguous in {gaz.path}: it names "
+                f"{', '.join(sorted(found))}; give the canonical name."
+            )
+        else:
+            close = difflib.get_close_matches(str(name), canonical, n=3, cutoff=0.5)
+            close += [c for c in difflib.get_close_matches(
+                alias_key(str(name)), list(lookup), n=3, cutoff=0.6)
+                for c in sorted(lookup[c]) if c not in close]
+            hint = f"did you mean {', '.join(repr(c) for c in close[:3])}?" if close else (
+                "see actors_table() for the known names.")
+            raise UnknownFactionError(f"unknown faction {name!r} in {gaz.path}; {hint}")
+        if actor not in out:
+            out.append(actor)
+    return out
