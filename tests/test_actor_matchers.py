@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from siegewatch import actors
 from siegewatch.loading import read_document
 from siegewatch.segmenting import segment

@@ -6,6 +6,7 @@ import warnings
 from pathlib import Path
 
 import pytest
+
 from siegewatch import actors, evaluation
 from siegewatch.actors import GazetteerError, UnknownFactionError
 from siegewatch.loading import Document, read_document

@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from siegewatch import attribution
 from siegewatch.evaluation import evaluate
 from siegewatch.loading import read_document
@@ -323,3 +324,41 @@ def test_hostile_lines_run_in_linear_time(tmp_path, unit):
     big = _time(tmp_path, unit, 80_000)
     assert big < 5.0  # generous: the suite may share the machine with other jobs
     assert big < 8 * max(small, 0.01)  # 4× the input: ~4× the time, not 16×
+
+
+# --------------------------------------------------------------------------- cue scan engines
+
+
+def _confirmed(text: str, starts: list[int]) -> list[tuple[int, int]]:
+    return [m.span() for p in starts if (m := attribution._CUE.match(text, p))]
+
+
+TRICKY = (
+    "Rebels said it. Unsaid words; ésaid, Дsaid, ﬁsaid and said_x are not cues. “said” and "
+    "—said— are. According to SANA, quoting a source, the army, reported by AFP, adds, "
+    "deny, wrote. Said at the start is not a cue (capital S). accordingto and according\u00a0to"
+    " are not. Ещё: officials told Reuters that 10 people died, 𝔘nicode said so.\n"
+)
+
+
+def test_cue_scan_engines_find_the_same_cues():
+    pytest.importorskip("hyperscan")
+    regex = [m.span() for m in attribution._CUE.finditer(TRICKY)]
+    assert _confirmed(TRICKY, attribution.cue_candidates(TRICKY, "hyperscan")) == regex
+    assert _confirmed(TRICKY, attribution.cue_candidates(TRICKY, "python")) == regex
+    words = [TRICKY[a:b] for a, b in regex]
+    assert words == ["said", "said", "said", "According to", "quoting", "reported by", "adds",
+                     "deny", "wrote", "told", "said"]
+
+
+def test_attribution_rows_do_not_depend_on_the_cue_engine(raw_dir, tmp_path, monkeypatch):
+    pytest.importorskip("hyperscan")
+    docs = [read_document(p, p.name) for p in sorted(Path(raw_dir).iterdir())]
+    docs.append(_doc(tmp_path, TRICKY)[0])
+    fast = []
+    for doc in docs:
+        fast.append(attribution.find_attributions(doc, segment(doc), None))
+    monkeypatch.setattr(attribution, "_hyperscan_cue_db", lambda: None)
+    for doc, rows in zip(docs, fast, strict=True):
+        assert rows == attribution.find_attributions(doc, segment(doc), None)
+    assert sum(len(r) for r in fast) > 300 and fast[-1]

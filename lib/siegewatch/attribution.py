@@ -18,6 +18,8 @@ from __future__ import annotations
 import csv
 import os
 import re
+import threading
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -69,17 +71,27 @@ class SourceTable:
 
     def matches(self, low: str, start: int, end: int) -> list[tuple[int, int, SourceRow]]:
         """Leftmost-longest whole-word matches of table patterns in low[start:end]."""
-        found: list[tuple[int, int, SourceRow]] = []
+        found: list[tuple[int, int, int, int, SourceRow]] = []
+        n = len(low)
         # Search a slice: the automaton copies its haystack, so never hand it the whole text.
-        for stop, row in self.automaton.iter(low[start:end]):
-            s, e = start + stop - len(row.pattern) + 1, start + stop + 1
-            if (s > 0 and _wordish(low[s - 1])) or (e < len(low) and _wordish(low[e])):
-                continue
-            found.append((s, e, row))
-        found.sort(key=lambda m: (m[0], -(m[1] - m[0])))
+        for k, (stop, (row, size)) in enumerate(self.automaton.iter(low[start:end])):
+            e = start + stop + 1
+            s = e - size
+            if s > 0:
+                c = low[s - 1]
+                if c.isalnum() or c == "-":
+                    continue
+            if e < n:
+                c = low[e]
+                if c.isalnum() or c == "-":
+                    continue
+            found.append((s, -size, k, e, row))  # k: ties keep the automaton's order
+        if len(found) < 2:
+            return [(s, e, row) for s, _, _, e, row in found]
+        found.sort()
         out: list[tuple[int, int, SourceRow]] = []
         last = -1
-        for s, e, row in found:
+        for s, _, _, e, row in found:
             if s >= last:
                 out.append((s, e, row))
                 last = e
@@ -163,7 +175,7 @@ def _load_sources(path: str, _mtime: float, _size: int) -> SourceTable:
         rows.append(row)
     auto = ahocorasick.Automaton()
     for row in rows:
-        auto.add_word(row.pattern, row)
+        auto.add_word(row.pattern, (row, len(row.pattern)))
     auto.make_automaton()
     return SourceTable(path, rows, auto)
 
@@ -329,6 +341,9 @@ _CUE = re.compile(
     r"\b(?:(?P<acc>[Aa]ccording to)|(?P<quoted>quoted as saying|[Qq]uoting)|"
     rf"(?P<by>reported by)|(?P<verb>{_VERBS}))\b"
 )
+# The literal forms of every cue, for the one-pass candidate scan (Hyperscan when importable).
+_CUE_WORDS = ("according to", "According to", "quoted as saying", "quoting", "Quoting",
+              "reported by", *_VERBS.split("|"))
 _TOKEN = re.compile(r"[^\s]+")
 _WINDOW = 320  # characters read on either side of a cue
 _MAX_SENTENCE = 1000  # longest sentence text stored in a row
@@ -408,29 +423,75 @@ class _ArticleState:
     introduced: dict[str, SourceRow | None] = field(default_factory=dict)
 
 
+_HS_STATE = threading.local()  # Hyperscan database and scratch space, one per thread
+
+
+def _hyperscan_cue_db() -> Any:
+    """(database, scratch) for the cue words, or None when Hyperscan is not importable."""
+    if not hasattr(_HS_STATE, "db"):
+        try:
+            import hyperscan as hs
+        except ImportError:
+            _HS_STATE.db = None
+            return None
+        db = hs.Database(mode=hs.HS_MODE_BLOCK)
+        n = len(_CUE_WORDS)
+        db.compile(expressions=[w.encode("ascii") for w in _CUE_WORDS], ids=list(range(n)),
+                   elements=n, flags=[hs.HS_FLAG_SOM_LEFTMOST] * n)
+        _HS_STATE.db = (db, hs.Scratch(db))
+    return _HS_STATE.db
+
+
+def cue_candidates(text: str, engine: str | None = None) -> list[int]:
+    """Sorted offsets where a cue may start: a superset of the `_CUE` matches in any block.
+
+    One pass over the whole text instead of one regex search per block: Hyperscan on the
+    text encoded one byte per character (anything outside Latin-1 becomes '?', so byte and
+    character offsets agree; the cue words are ASCII), else the cue regex itself. Callers
+    confirm each offset with `_CUE.match`, so both engines give the same cues.
+    """
+    hs_db = _hyperscan_cue_db() if engine in (None, "hyperscan") else None
+    if hs_db is None:
+        if engine == "hyperscan":
+            raise ValueError("engine 'hyperscan' asked for but hyperscan is not importable")
+        return [m.start() for m in _CUE.finditer(text)]
+    db, scratch = hs_db
+    found: list[int] = []
+    add = found.append
+    db.scan(text.encode("latin-1", "replace"),
+            match_event_handler=lambda _i, start, _e, _f, _c: add(start), scratch=scratch)
+    return sorted(set(found))
+
+
 def find_attributions(
     doc: Document, seg: Segmentation, sources: str | None
 ) -> list[dict[str, Any]]:
     """`attributions` rows for every attributed statement in the document's articles."""
     table = load_sources(sources)
     text = doc.text
-    low = text.lower().replace("’", "'")  # same length: offsets stay valid
+    low: str | None = None
     lines: LineIndex | None = None
     rows: list[dict[str, Any]] = []
     by_article: dict[str, list[dict[str, Any]]] = {}
     for b in seg.blocks:
         if b["role"] in BODY_ROLES:
             by_article.setdefault(str(b["article_id"]), []).append(b)
+    cands = cue_candidates(text) if by_article else []
+    match = _CUE.match
     for art in seg.articles:
         aid = str(art["article_id"])
         state = _ArticleState(text, int(art["start"]), table)  # type: ignore[arg-type]
         for ordinal, b in enumerate(by_article.get(aid, [])):
             bs, be = int(b["start"]), int(b["end"])
-            if not _CUE.search(text, bs, be):
+            i, j = bisect_left(cands, bs), bisect_left(cands, be)
+            cues = [m for m in (match(text, p, be) for p in cands[i:j]) if m is not None]
+            if not cues:
                 continue
-            if lines is None:
+            if lines is None or low is None:
                 lines = LineIndex(text)
-            for hit, cue, sent in _block_attributions(text, low, bs, be, ordinal, state):
+                low = text.lower().replace("’", "'")  # same length: offsets stay valid
+            for hit, cue, sent in _block_attributions(text, low, bs, be, cues, ordinal,
+                                                      state):
                 s0, s1 = sent
                 if s1 - s0 > _MAX_SENTENCE:
                     s0 = max(s0, hit.start - _MAX_SENTENCE // 2)
@@ -445,14 +506,15 @@ def find_attributions(
 
 
 def _block_attributions(
-    text: str, low: str, bs: int, be: int, ordinal: int, state: _ArticleState
+    text: str, low: str, bs: int, be: int, cues: list[re.Match[str]], ordinal: int,
+    state: _ArticleState,
 ) -> list[tuple[_Hit, str, tuple[int, int]]]:
     out: list[tuple[_Hit, str, tuple[int, int]]] = []
     in_sentence: dict[tuple[int, int], list[_Hit]] = {}
     sentences = SentenceIndex(text, [(bs, be)])
     # Quote state, counted incrementally from one cue to the next (linear in the block).
     pos, curly_open, straight = bs, 0, 0
-    for m in _CUE.finditer(text, bs, be):
+    for m in cues:
         seg_text = text[pos:m.start()]
         curly_open = max(0, curly_open + seg_text.count("“") - seg_text.count("”"))
         straight += seg_text.count('"')
@@ -512,7 +574,7 @@ def _register(state: _ArticleState, h: _Hit) -> None:
 
 
 def _tokens(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
-    return [(t.start(), t.end()) for t in _TOKEN.finditer(text, lo, hi)]
+    return [t.span() for t in _TOKEN.finditer(text, lo, hi)]
 
 
 def _bare(tok: str) -> str:
@@ -570,36 +632,34 @@ def _left_phrase(
 ) -> tuple[list[tuple[int, int]], bool] | None:
     """Chunks (spans) of the subject before a cue, and whether they are [head, appositive]
     ("X, the head of Y, said") rather than list items ("A, B and C said")."""
-    def t(k: int) -> str:
-        return text[toks[k][0]:toks[k][1]]
+    words = [text[a:b] for a, b in toks]  # each token's text, sliced once
 
     def sep(k: int) -> bool:
-        w = t(k)
-        return w.endswith((",", "—", "–")) or w in ("—", "–")
+        return words[k].endswith((",", "—", "–"))
 
     def boundary(k: int) -> bool:
-        w = t(k)
-        return (_bare(w) in _BOUNDARY and not w[:1].isupper() or w.endswith((":", ";"))
-                or w.endswith(_QUOTE_CLOSE) or w.startswith(("“", '"')))
+        w = words[k]
+        return (w.endswith((":", ";", *_QUOTE_CLOSE)) or w.startswith(("“", '"'))
+                or (_bare(w) in _BOUNDARY and not w[:1].isupper()))
 
     n = len(toks)
     k = n - 1
     chunks: list[tuple[int, int]] = []
     if sep(k):  # "X, <appositive>, said": skip back over the appositive
         j = k - 1
-        while j >= 0 and not sep(j) and not t(j).endswith(_QUOTE_CLOSE):
+        while j >= 0 and not sep(j) and not words[j].endswith(_QUOTE_CLOSE):
             j -= 1
         appos = (toks[j + 1][0], toks[k][1] - 1)
         head_end = j
-        j -= 1 if j >= 0 and t(j + 1) in ("—", "–") else 0
-        h = head_end - (1 if head_end >= 0 and t(head_end) in ("—", "–") else 0)
+        j -= 1 if j >= 0 and words[j + 1] in ("—", "–") else 0
+        h = head_end - (1 if head_end >= 0 and words[head_end] in ("—", "–") else 0)
         start = h
         while start >= 0 and not boundary(start) and not (start < h and sep(start)):
             start -= 1
         if h < 0 or start == h:
             return [appos], False
-        end = toks[h][1] - (1 if sep(h) and t(h) not in ("—", "–") else 0)
-        if t(h) in ("—", "–"):
+        end = toks[h][1] - (1 if sep(h) and words[h] not in ("—", "–") else 0)
+        if words[h] in ("—", "–"):
             end = toks[h - 1][1] if h > 0 else toks[h][0]
         return [(toks[start + 1][0], end), appos], True
     start = k
@@ -613,7 +673,7 @@ def _left_phrase(
         j = start - 1
         while j >= 0 and not boundary(j) and not sep(j):
             j -= 1
-        end = toks[start][1] - (0 if t(start) in ("—", "–") else 1)
+        end = toks[start][1] - (0 if words[start] in ("—", "–") else 1)
         chunks.insert(0, (toks[j + 1][0], end))
         if len(chunks) > 6:
             break
@@ -695,32 +755,36 @@ def _split_and(low: str, s: int, e: int) -> list[tuple[int, int]]:
     return [(a, b) for a, b in parts if b > a]
 
 
+_NAME_WORD = re.compile(r"[A-Za-zÀ-ÿ][\w’'\-]*\.?")
+
+
 def _names(text: str, s: int, e: int, covered: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Spans of capitalized runs (person names) in text[s:e], outside table matches."""
     runs: list[tuple[int, int]] = []
-    cur: list[tuple[int, int]] = []
+    cur: list[tuple[int, int, bool]] = []  # (start, end, is a particle) of the run's words
 
     def flush() -> None:
-        while cur and text[cur[-1][0]:cur[-1][1]].lower() in _PARTICLES:
+        while cur and cur[-1][2]:
             cur.pop()
         if cur:
             runs.append((cur[0][0], cur[-1][1]))
         cur.clear()
 
     prev_end = -1
-    for t in re.finditer(r"[A-Za-zÀ-ÿ][\w’'\-]*\.?", text[s:e]):
-        ts, te = s + t.start(), s + t.end()
-        w = t.group(0).rstrip(".") if not t.group(0).endswith("S.") else t.group(0)
-        in_table = any(a <= ts < b for a, b in covered)
-        gap = text[prev_end:ts] if prev_end >= 0 else " "
-        if cur and gap not in (" ", "\u00a0"):
+    for t in _NAME_WORD.finditer(text, s, e):
+        ts, te = t.span()
+        w = t.group()
+        if not w.endswith("S."):
+            w = w.rstrip(".")
+        if cur and text[prev_end:ts] not in (" ", "\u00a0"):
             flush()
-        if in_table or w in _NAME_STOP or w.rstrip("’'s") in _NAME_STOP:
+        if (covered and any(a <= ts < b for a, b in covered)) or w in _NAME_STOP or \
+                w.rstrip("’'s") in _NAME_STOP:
             flush()
         elif w[:1].isupper() or (cur and w.lower() in _PARTICLES) or (
             cur and w[:3].lower() in ("al-", "el-") and w[3:4].isupper()
         ):
-            cur.append((ts, ts + len(w)))
+            cur.append((ts, ts + len(w), w.lower() in _PARTICLES))
         else:
             flush()
         prev_end = te

@@ -11,7 +11,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 USAGE_ERRORS: tuple[type[BaseException], ...] = ()
 
@@ -147,8 +147,37 @@ def cmd_articles(args: argparse.Namespace) -> int:
     return 0
 
 
+ACCOUNTING_COLUMNS = [
+    "file", "status", "articles", "chars", "in_articles", "in_ledger", "lost", "claimed_twice",
+    "reason",
+]
+
+
+def accounting_table(corpus: Any) -> Any:
+    """Per file: articles, non-whitespace characters in articles / ledger / lost / twice."""
+    from siegewatch.accounting import account
+
+    acc = account(corpus)
+    n_articles = dict(zip(corpus.files["file"], corpus.files["n_articles"], strict=True))
+    acc["articles"] = acc["file"].map(n_articles)
+    for col in ACCOUNTING_COLUMNS[2:-1]:
+        acc[col] = acc[col].astype("Int64")
+    return acc[ACCOUNTING_COLUMNS]
+
+
 def cmd_ledger(args: argparse.Namespace) -> int:
     corpus = _load(args)
+    if args.accounting:
+        acc = accounting_table(corpus)
+        emit(acc, args.format)
+        bad = acc[(acc["lost"].fillna(0) > 0) | (acc["claimed_twice"].fillna(0) > 0)]
+        for row in bad.itertuples(index=False):
+            print(
+                f"siegewatch: {row.file}: {row.lost} character(s) lost and {row.claimed_twice} "
+                "claimed twice; this is a bug, please report it with the file",
+                file=sys.stderr,
+            )
+        return 1 if len(bad) else 0
     cols = ["file", "first_line", "last_line", "reason", "chars"]
     if args.format != "table":
         cols = cols + ["start", "end", "excerpt"]
@@ -186,8 +215,15 @@ def _gazetteer_arg(p: argparse.ArgumentParser) -> None:
 COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], int], str]] = {}
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line naming the problem and where to look."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message}; see `{self.prog} --help`\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="siegewatch",
         description="Segment, extract and report on a corpus of conflict news.",
     )
@@ -204,6 +240,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ledger", help="list what was set aside, and unreadable files")
     _paths_arg(p)
     _format_arg(p, ("table", "json", "csv"), "table")
+    p.add_argument(
+        "--accounting", action="store_true",
+        help="instead, one row per file: characters in articles, in the ledger, lost and "
+        "claimed twice (exit status 1 if any is lost or claimed twice)",
+    )
     p.set_defaults(func=cmd_ledger)
 
     p = sub.add_parser("summary", help="counts of files, articles, duplicates and ledger")
@@ -213,6 +254,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     for register in _extensions():
         register(sub)
+    for p in sub.choices.values():
+        # `--debug` after the sub-command too; SUPPRESS keeps one given before it.
+        if "--debug" not in p._option_string_actions:
+            p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                           help="show Python tracebacks on errors")
     return parser
 
 
@@ -242,6 +288,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except BrokenPipeError:
         return 0
+    except KeyboardInterrupt:
+        if args.debug:
+            raise
+        print("siegewatch: interrupted", file=sys.stderr)
+        return 130
+    except OSError as exc:
+        # A path the user gave that cannot be read or written (an output folder, a table).
+        if args.debug or exc.filename is None:
+            raise
+        print(
+            f"siegewatch: error: {exc.filename}: {exc.strerror or exc}; check that the path "
+            "exists and that you may read or write it",
+            file=sys.stderr,
+        )
+        return 2
 
 
 if __name__ == "__main__":

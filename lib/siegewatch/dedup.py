@@ -23,6 +23,7 @@ ROWS = N_HASHES // BANDS
 SHINGLE = 5
 THRESHOLD = 0.8
 MIN_WORDS = 25  # shorter texts are compared exactly, not approximately
+_CHUNK = 16384  # shingles hashed at a time
 
 _WORD = re.compile(r"\w+")
 _RNG = np.random.default_rng(20161212)  # fixed seed: signatures are identical across runs
@@ -35,21 +36,40 @@ def normalized_words(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
+_CRC: dict[str, int] = {}  # word -> crc32, shared by the articles a worker signs
+
+
+def _word_hashes(words: list[str]) -> list[int]:
+    """crc32 of each word's UTF-8 bytes, from a bounded cache (news reuses its words)."""
+    if len(_CRC) > 500_000:
+        _CRC.clear()
+    codes = list(map(_CRC.get, words))
+    if None in codes:
+        for i, c in enumerate(codes):
+            if c is None:
+                c = codes[i] = _CRC[words[i]] = zlib.crc32(words[i].encode())
+    return codes  # type: ignore[return-value]
+
+
 def signature(text: str) -> tuple[str, bytes, int]:
     """(exact hash of the normalized text, MinHash signature bytes, number of shingles)."""
     words = normalized_words(text)
     exact = hashlib.sha1(" ".join(words).encode()).hexdigest()
     if len(words) < MIN_WORDS:
         return exact, b"", 0
-    w = np.fromiter((zlib.crc32(x.encode()) for x in words), dtype=np.uint64, count=len(words))
+    w = np.fromiter(_word_hashes(words), dtype=np.uint64, count=len(words))
     n = len(words) - SHINGLE + 1
     with np.errstate(over="ignore"):
         sh = np.zeros(n, dtype=np.uint64)
         for k in range(SHINGLE):
             sh = sh * np.uint64(0x100000001B3) + w[k : k + n] * _MIX[k]
         sh = np.unique(sh)
-        hashed = np.multiply.outer(_A, sh) + _B[:, None]
-    mins = hashed.min(axis=1)
+        # In chunks, so a multi-megabyte article needs N_HASHES x CHUNK words of memory, not
+        # N_HASHES x its size (a 4 MB line of prose otherwise takes most of a gigabyte).
+        mins = np.full(N_HASHES, np.iinfo(np.uint64).max, dtype=np.uint64)
+        for k in range(0, sh.size, _CHUNK):
+            hashed = np.multiply.outer(_A, sh[k : k + _CHUNK]) + _B[:, None]
+            np.minimum(mins, hashed.min(axis=1), out=mins)
     return exact, mins.astype("<u8").tobytes(), int(sh.size)
 
 

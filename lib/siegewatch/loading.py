@@ -96,8 +96,36 @@ def discover(paths: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[Path, st
     Folders are walked recursively, following links to folders but never twice into the same
     real folder (a link loop is reported). Dangling links and unreadable folders are reported
     as `Unreadable` entries, never skipped silently. Hidden files and folders are passed over
-    and reported, so nothing goes missing without a word.
+    and reported, so nothing goes missing without a word. A file name that is not valid UTF-8
+    is reported too: no table could hold it.
     """
+    for item in _discover(paths):
+        yield _check_name(item)
+
+
+def _printable(s: str) -> str:
+    """`s` with undecodable file-name bytes shown as backslash escapes (\\xe9)."""
+    return s.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def _check_name(item: tuple[Path, str] | Unreadable) -> tuple[Path, str] | Unreadable:
+    if isinstance(item, Unreadable):
+        return Unreadable(_printable(item.file), _printable(item.path), _printable(item.reason))
+    path, name = item
+    shown = _printable(str(path))
+    if shown == str(path) and _printable(name) == name:
+        return item
+    return Unreadable(
+        _printable(name),
+        shown,
+        "file name is not valid UTF-8 (it was written in another encoding, often by an old "
+        "zip archive); rename the file, for example with `convmv -f latin1 -t utf-8 --notest`",
+    )
+
+
+def _discover(
+    paths: Iterable[str | os.PathLike[str]],
+) -> Iterator[tuple[Path, str] | Unreadable]:
     for given in paths:
         root = Path(given)
         if not root.exists() and not root.is_symlink():
@@ -192,9 +220,15 @@ def sniff_binary(data: bytes) -> str | None:
         return None
     if _looks_utf16(head):
         return None
-    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
-    if controls / len(head) > 0.10:
-        return "binary data (more than a tenth of its bytes are control characters)"
+    # Text in any 8-bit encoding has next to no control bytes; random or compressed data has
+    # about one in ten. NUL bytes are counted apart: a few inside text are tolerated (and
+    # replaced by spaces), a file made mostly of them is padding, not text.
+    nuls = head.count(0)
+    controls = sum(1 for b in head if b < 32 and b not in (0, 9, 10, 11, 12, 13, 26))
+    if controls > 2 and controls / len(head) > 0.02:
+        return "binary data (too many of its bytes are control characters)"
+    if nuls / len(head) > 0.30:
+        return "binary data (mostly NUL bytes)"
     return None
 
 
@@ -203,7 +237,8 @@ def _looks_utf16(head: bytes) -> bool:
         return False
     even = head[0::2]
     odd = head[1::2]
-    return odd.count(0) > 0.4 * len(odd) or even.count(0) > 0.4 * len(even)
+    # One lane of zeros (ASCII in UTF-16), not both (zero padding is not text).
+    return (odd.count(0) > 0.4 * len(odd)) != (even.count(0) > 0.4 * len(even))
 
 
 _CP1252_ONLY = set(range(0x80, 0xA0)) - {0x81, 0x8D, 0x8F, 0x90, 0x9D}
@@ -237,8 +272,13 @@ def decode_bytes(data: bytes) -> tuple[str, str, list[str]]:
     try:
         return data.decode("utf-8"), "utf-8", warnings
     except UnicodeDecodeError as exc:
-        # Valid UTF-8 up to a cut at the very end: a truncated file, still UTF-8.
-        if exc.start >= len(data) - 3 and _valid_utf8(data[: exc.start]):
+        # Valid UTF-8 up to a cut at the very end: a truncated file, still UTF-8. A lone
+        # accented letter at the end of otherwise plain ASCII ("café" in Latin-1) is not a cut.
+        if (
+            exc.reason == "unexpected end of data"
+            and _valid_utf8(data[: exc.start])
+            and (len(data) - exc.start >= 2 or not data[: exc.start].isascii())
+        ):
             return _decode_utf8(data, "utf-8", warnings)
         bad = data[exc.start : exc.start + 1]
         high = {b for b in data if b >= 0x80}
@@ -313,8 +353,11 @@ class _VisibleText(HTMLParser):
         self.removed = 0
         self.title: str | None = None
         self._in_title = False
+        self._pre = 0  # inside <pre>, line breaks are the author's
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "pre":
+            self._pre += 1
         if tag in self.SKIP:
             self.skip_depth += 1
         elif tag in self.BLOCK:
@@ -327,6 +370,8 @@ class _VisibleText(HTMLParser):
             self.parts.append("\n")
 
     def handle_endtag(self, tag: str) -> None:
+        if tag == "pre":
+            self._pre = max(0, self._pre - 1)
         if tag in self.SKIP:
             self.skip_depth = max(0, self.skip_depth - 1)
         elif tag in self.BLOCK:
@@ -340,6 +385,9 @@ class _VisibleText(HTMLParser):
             return
         if self._in_title:
             return  # the <title> usually repeats the headline; the <h1> is kept
+        if not self._pre:
+            # Line breaks in the HTML source are spaces on the page: only tags end paragraphs.
+            data = data.replace("\r", " ").replace("\n", " ")
         self.parts.append(data)
 
 
@@ -387,9 +435,13 @@ def records_to_text(
         title = _pick(row, _TITLE_KEYS) or ""
         body = _pick(row, _TEXT_KEYS)
         if body is None:
-            warnings.append(
-                f"{file}:{lineno}: record has no text/body column; add a 'text' field"
+            has_column = any(str(k).lower() in _TEXT_KEYS for k in row)
+            what = (
+                "its text field is empty; it is kept in the ledger"
+                if has_column
+                else "it has no text, body or content field; add a 'text' field"
             )
+            warnings.append(f"{file}:{lineno}: record without article text: {what}")
             body = ""
         body, _ = normalize_newlines(body.replace("\x00", " "))
         t0 = pos
@@ -456,6 +508,9 @@ def detect_format(name: str, text: str) -> str:
     return "text"
 
 
+_NO_TEXT = "no text: the file is {what}; export the article again or remove the file"
+
+
 def read_document(path: str | os.PathLike[str], name: str | None = None) -> Document | Unreadable:
     """Read and decode one file; return an `Unreadable` with the reason instead of raising."""
     p = Path(path)
@@ -468,6 +523,8 @@ def read_document(path: str | os.PathLike[str], name: str | None = None) -> Docu
         return Unreadable(
             name, str(p), f"cannot be read ({exc.strerror or exc}); check its permissions"
         )
+    if not data:
+        return Unreadable(name, str(p), _NO_TEXT.format(what="empty (0 bytes)"))
     why = sniff_binary(data)
     if why:
         return Unreadable(
@@ -477,6 +534,9 @@ def read_document(path: str | os.PathLike[str], name: str | None = None) -> Docu
             "folder",
         )
     text, encoding, warnings = decode_bytes(data)
+    if not text.replace("\x00", " ").strip():
+        what = f"only whitespace ({len(data)} bytes)"
+        return Unreadable(name, str(p), _NO_TEXT.format(what=what))
     nuls = text.count("\x00")
     if nuls:
         text = text.replace("\x00", " ")

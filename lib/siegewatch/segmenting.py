@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from dataclasses import dataclass, field
 
 from siegewatch import patterns as P
@@ -88,16 +89,31 @@ def split_blocks(text: str) -> list[Block]:
     return blocks
 
 
+_ALNUM_RUN = re.compile(r"[^\W_]+")  # runs of characters for which str.isalnum() is true
+
+
 def _norm(s: str) -> str:
     """Lower-case alphanumerics only, for comparing near-identical lines."""
-    out = []
-    for ch in s.lower():
-        out.append(ch if ch.isalnum() else " ")
-    return " ".join("".join(out).split())
+    return " ".join(_ALNUM_RUN.findall(s.lower()))
+
+
+_ASCII_ALNUM = re.compile(r"[A-Za-z0-9]")
+
+
+def _first_alnum(s: str) -> str | None:
+    """First character of `_norm(s)`, found cheaply when `s` starts with ASCII text."""
+    head = s[:40]
+    if not head.isascii():
+        return None
+    m = _ASCII_ALNUM.search(head)
+    return m.group().lower() if m else None
 
 
 def near_duplicate(a: str, b: str) -> bool:
     """Same text, one a cut-off copy of the other, or the same but for a changed credit."""
+    fa, fb = _first_alnum(a), _first_alnum(b)
+    if fa is not None and fb is not None and fa != fb:
+        return False  # normalized texts differ at their first character: no prefix shared
     na, nb = _norm(a), _norm(b)
     if not na or not nb:
         return False
@@ -140,8 +156,15 @@ def is_caps_heading(text: str) -> bool:
     return bool(letters) and len(text.split()) <= 8 and all(c.isupper() for c in letters)
 
 
+# Longer lines are never photo captions (the longest in the bundled corpus has 263 characters):
+# a scraped page flattened onto one line of megabytes is article text, whatever it mentions.
+MAX_CAPTION_CHARS = 1000
+
+
 def caption_like(text: str) -> bool:
     """Looks like a photo caption: a credit, FILE PHOTO, a trailing date, or a cut-off line."""
+    if len(text) > MAX_CAPTION_CHARS:
+        return False
     if P.PHOTO_CREDIT.search(text) or P.FILE_PHOTO.match(text):
         return True
     tail = text[-80:]
@@ -176,7 +199,7 @@ def classify(block: Block) -> str:
         return "credit"
     if t.startswith("Source") and len(t) <= 300 and P.SOURCES_LINE.fullmatch(t):
         return "sources"
-    if P.PHOTO_CREDIT.search(t) or P.FILE_PHOTO.match(t):
+    if len(t) <= MAX_CAPTION_CHARS and (P.PHOTO_CREDIT.search(t) or P.FILE_PHOTO.match(t)):
         return "caption"
     if is_headline(t):
         return "caps" if is_caps_heading(t) else "headline"
@@ -368,7 +391,9 @@ def segment(doc: Document) -> Segmentation:
                 close()
                 last_closed = None
             continue
-        if i in repeat_starts:
+        if i in repeat_starts and (cur is None or cur.has_body):
+            # A repeat right after a fresh title (or between articles) is already a new
+            # article; only a repeat inside an article's text opens an untitled one.
             open_()
         kind = b.kind
         if kind in END_KINDS:

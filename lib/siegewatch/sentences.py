@@ -20,7 +20,9 @@ ABBREVIATIONS = {
 }
 # A candidate end: terminal punctuation, optional closers, then whitespace.
 _END = re.compile(r"[.!?…]+[\"”’')\]]*(?=\s)")
-_NEXT_START = re.compile(r"\s+[\"“‘'(\[]?[A-Z0-9]")
+# The look-behind makes a search start only at the first space of a run: linear, not quadratic,
+# on a line of many spaces (tests/test_linear_time.py).
+_NEXT_START = re.compile(r"(?<!\s)\s+[\"“‘'(\[]?[A-Z0-9]")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]{0,10})$")
 
 
