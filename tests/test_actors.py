@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from siegewatch import actors, evaluation
+from siegewatch import actors, evaluation, matching
 from siegewatch.actors import GazetteerError, UnknownFactionError
 from siegewatch.loading import Document, read_document
 from siegewatch.segmenting import Segmentation, segment
@@ -72,7 +72,7 @@ SYRIA = "Fighting went on in Aleppo, Syria."
     ("Popular Mobilisation Forces", "Popular Mobilisation Forces"), ("al Qaeda", "al Qaeda"),
     ("al-Qaeda", "al Qaeda"),
 ])
-@pytest.mark.parametrize("matcher", actors.MATCHERS)
+@pytest.mark.parametrize("matcher", matching.MATCHERS)
 def test_alias_variants_name_their_actor(surface, actor, matcher):
     got = found(f"Officials said {surface} attacked the town.", SYRIA, matcher=matcher)
     assert [a for a, _ in got] == [actor], got
@@ -85,7 +85,7 @@ def test_curly_and_straight_apostrophes_and_hyphen_or_space_match_alike():
     assert [a for a, _ in got] == ["Iranian-backed militias"] * 2 + ["Hayat Tahrir al-Sham"] * 2
 
 
-@pytest.mark.parametrize("matcher", actors.MATCHERS)
+@pytest.mark.parametrize("matcher", matching.MATCHERS)
 def test_short_acronyms_are_case_sensitive(matcher):
     text = "This is what it is: IS fighters, the SAA, the FSA and the SDF, and US officials."
     got = found(text, SYRIA, matcher=matcher)
@@ -95,14 +95,14 @@ def test_short_acronyms_are_case_sensitive(matcher):
     assert found("Tell us: is the saa or fsa or sdf here?", SYRIA, matcher=matcher) == []
 
 
-@pytest.mark.parametrize("matcher", actors.MATCHERS)
+@pytest.mark.parametrize("matcher", matching.MATCHERS)
 def test_word_boundaries(matcher):
     assert found("Russians, Russian jets and Russia’s war; Prussia; Iranian; Turkeys.", SYRIA,
                  matcher=matcher) == [("Russia", "Russians"), ("Russia", "Russian jets"),
                                       ("Russia", "Russia")]
 
 
-@pytest.mark.parametrize("matcher", actors.MATCHERS)
+@pytest.mark.parametrize("matcher", matching.MATCHERS)
 def test_longest_alias_first_and_no_overlap(matcher):
     got = found("Jabhat Fateh al-Sham fighters and the Syrian Arab Army clashed; later "
                 "Fateh al-Sham said Iran-backed Shi’ite militias and the U.S.-led coalition "
@@ -285,9 +285,9 @@ def test_actors_table_has_one_row_per_actor():
 
 
 def test_matcher_choice():
-    assert actors.choose_matcher("python") == "python"
+    assert matching.choose_matcher("python") == "python"
     with pytest.raises(ValueError, match="unknown matcher"):
-        actors.choose_matcher("grep")
+        matching.choose_matcher("grep")
 
 
 # --------------------------------------------------------------------------- corpus

@@ -17,12 +17,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from siegewatch import dates
+from siegewatch import dates, matching
 from siegewatch.evaluation import ANNOTATIONS, evaluate
 from siegewatch.loading import read_document
 from siegewatch.segmenting import segment
 
-MATCHERS = ["python"] + (["hyperscan"] if dates.hyperscan_available() else [])
+MATCHERS = ["python"] + (["hyperscan"] if matching.hyperscan_available() else [])
 
 
 def run(tmp_path: Path, text: str, name: str = "story.txt"):

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import csv
 import difflib
-import os
 import threading
 import warnings
 from array import array
@@ -27,6 +26,7 @@ from typing import Any
 
 from siegewatch import paths
 from siegewatch.loading import Document
+from siegewatch.matching import choose_matcher
 from siegewatch.segmenting import Segmentation
 from siegewatch.sentences import LineIndex, SentenceIndex
 
@@ -39,7 +39,6 @@ FLAGS = {
 }
 # Blocks whose text is searched: the headline, the article body and first-time photo captions.
 SEARCHED_ROLES = ("title", "body", "heading", "caption")
-MATCHERS = ("hyperscan", "python")
 _MAX_VARIANT_SEPARATORS = 6
 _APOSTROPHES = ("'", "\u2019")
 
@@ -352,25 +351,6 @@ def compile_gazetteer(gazetteer: Gazetteer | str | Path | None = None) -> Compil
     return comp
 
 
-def hyperscan_available() -> bool:
-    try:
-        import hyperscan  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-def choose_matcher(matcher: str | None = None) -> str:
-    """'hyperscan' when importable, else 'python'; `matcher` or $SIEGEWATCH_MATCHER forces one."""
-    want = matcher or os.environ.get("SIEGEWATCH_MATCHER") or None
-    if want is None:
-        return "hyperscan" if hyperscan_available() else "python"
-    if want not in MATCHERS:
-        raise ValueError(f"unknown matcher {want!r}; use one of {', '.join(MATCHERS)}")
-    if want == "hyperscan" and not hyperscan_available():
-        raise ValueError("matcher 'hyperscan' asked for but the hyperscan package is not "
-                         "importable; install it or use matcher='python'")
-    return want
 
 
 def _hs_db(comp: Compiled) -> Any:

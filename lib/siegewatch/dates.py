@@ -20,7 +20,6 @@ passes of flat literal patterns), and the combined DATE_EXPRESSION is matched on
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from typing import Any
 
 from siegewatch import patterns as P
 from siegewatch.loading import Document
+from siegewatch.matching import choose_matcher
 from siegewatch.segmenting import BODY_ROLES, Segmentation
 from siegewatch.sentences import sentence_spans
 
@@ -227,29 +227,9 @@ def nearest_weekday(anchor: dt.date, weekday: int) -> dt.date:
 
 # --------------------------------------------------------------------------- scanning
 
-MATCHERS = ("hyperscan", "python")
 _HS: list[Any] = []  # [database, scratch], compiled on first use in each process
 
 
-def hyperscan_available() -> bool:
-    try:
-        import hyperscan  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-def choose_matcher(matcher: str | None = None) -> str:
-    """'hyperscan' when importable, else 'python'; `matcher` or $SIEGEWATCH_MATCHER forces one."""
-    want = matcher or os.environ.get("SIEGEWATCH_MATCHER") or None
-    if want is None:
-        return "hyperscan" if hyperscan_available() else "python"
-    if want not in MATCHERS:
-        raise ValueError(f"unknown matcher {want!r}; use one of {', '.join(MATCHERS)}")
-    if want == "hyperscan" and not hyperscan_available():
-        raise ValueError("matcher 'hyperscan' asked for but the hyperscan package is not "
-                         "importable; install it or use matcher='python'")
-    return want
 
 
 def _hs_triggers(text: str) -> list[int]:
