@@ -98,10 +98,6 @@ class SourceTable:
         return out
 
 
-def _wordish(ch: str) -> bool:
-    return ch.isalnum() or ch == "-"
-
-
 def _bool(value: str, where: str) -> bool:
     v = value.strip().lower()
     if v in ("true", "yes", "1"):
