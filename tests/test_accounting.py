@@ -30,3 +30,16 @@ def test_coverage_counts_lost_and_double_claimed_characters():
     assert coverage(text, [(0, 2)], [(3, 5)]) == {
         "chars": 6, "in_articles": 2, "in_ledger": 2, "lost": 2, "claimed_twice": 0}
     assert coverage(text, [(0, 5)], [(3, 8)])["claimed_twice"] == 2
+
+
+def test_a_long_article_quoting_a_short_one_whole_is_not_its_duplicate():
+    from siegewatch import dedup
+
+    short = " ".join(f"word{i}" for i in range(60))
+    long_ = short + " " + " ".join(f"more{i}" for i in range(400))
+    cut = " ".join(short.split()[:45])  # a cut-off copy: still a duplicate
+    ids, exact, sigs, ns = [], [], [], []
+    for i, text in enumerate((short, long_, cut)):
+        h, sig, n = dedup.signature(text)
+        ids.append(f"a{i}"), exact.append(h), sigs.append(sig), ns.append(n)
+    assert dedup.find_duplicates(ids, exact, sigs, ns) == {"a2": "a0"}

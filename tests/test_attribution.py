@@ -310,11 +310,15 @@ def test_bundled_tables_load():
 
 
 def _time(tmp_path: Path, unit: str, n: int) -> float:
+    """Best of three runs: a busy machine slows single runs, never the fastest of several."""
     doc, seg = _doc(tmp_path, unit * (n // len(unit)))
-    t = time.perf_counter()
-    attribution.annotate_provenance(doc, seg, None)
-    attribution.find_attributions(doc, seg, None)
-    return time.perf_counter() - t
+    times = []
+    for _ in range(3):
+        t = time.perf_counter()
+        attribution.annotate_provenance(doc, seg, None)
+        attribution.find_attributions(doc, seg, None)
+        times.append(time.perf_counter() - t)
+    return min(times)
 
 
 @pytest.mark.parametrize("unit", ["(", "-", "a b ", "he said ", "said, ", "according to ",
@@ -323,7 +327,7 @@ def test_hostile_lines_run_in_linear_time(tmp_path, unit):
     small = _time(tmp_path, unit, 20_000)
     big = _time(tmp_path, unit, 80_000)
     assert big < 5.0  # generous: the suite may share the machine with other jobs
-    assert big < 8 * max(small, 0.01)  # 4× the input: ~4× the time, not 16×
+    assert big < 10 * max(small, 0.01)  # 4× the input: ~4× the time; quadratic would be 16×
 
 
 # --------------------------------------------------------------------------- cue scan engines

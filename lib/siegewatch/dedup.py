@@ -5,7 +5,9 @@ Each article gets a MinHash signature of its body's word 5-shingles in the per-f
 sensitive hashing), so the work grows with the number of articles, not its square, and marks
 every later copy as a duplicate of the first article of its group, in corpus order (file
 name, then position). A copy counts as "nearly whole" when the estimated overlap of shingles
-(containment of the shorter in the longer) is at least `THRESHOLD`.
+(containment of the shorter in the longer) is at least `THRESHOLD` and the shorter text is at
+least `MIN_COVER` of the longer: a cut-off copy is a duplicate, but a long article that quotes a
+short one in full (an update with new paragraphs, a round-up) is not.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ BANDS = 16
 ROWS = N_HASHES // BANDS
 SHINGLE = 5
 THRESHOLD = 0.8
+MIN_COVER = 0.5
 MIN_WORDS = 25  # shorter texts are compared exactly, not approximately
 _CHUNK = 16384  # shingles hashed at a time
 
@@ -79,7 +82,7 @@ def _similar(sig_a: bytes, n_a: int, sig_b: bytes, n_b: int) -> bool:
     jaccard = float(np.count_nonzero(a == b)) / N_HASHES
     # Containment of the smaller set in the larger, from the Jaccard estimate.
     small, large = sorted((n_a, n_b))
-    if small == 0:
+    if small == 0 or small < MIN_COVER * large:
         return False
     containment = jaccard * (small + large) / (small * (1 + jaccard))
     return containment >= THRESHOLD

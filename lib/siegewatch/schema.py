@@ -40,6 +40,7 @@ TABLES: dict[str, list[Column]] = {
         ("outlet", "string", "outlet or wire that published it (dateline, credits, sources)"),
         ("aggregator", "string", "site that re-posted it (from a 'Sources:' line), if any"),
         ("outlet_evidence", "string", "text the outlet was read from"),
+        ("url", "string", "the article's address, when an export gives it"),
         ("dateline", "string", "place named in the dateline, e.g. 'AMMAN'"),
         ("bylines", "object", "list of reporters named in 'By …' lines"),
         ("credits", "object", "list of credit-line parts ('Reporting by …', 'Editing by …')"),
