@@ -8,6 +8,10 @@ article ids:
 - `attributions.csv`: file, line, source, source_type, anonymous — one row per attributed claim;
 - `dates.csv`: file, first_line, title, date, date_confidence — one row per article.
 
+Lines the segmentation sets aside (ledger) or marks as printed twice (`caption_repeat`, and a
+summary paragraph the body repeats word for word, role `repeat`) have no annotation rows: their
+text is counted once, where it first stands in full.
+
 Matching is on (file, line, actor) for mentions, (file, line, source_type) for attributions and
 (file, first_line, date) for article dates, counted as multisets (two mentions of one actor on
 one line are two mentions).

@@ -447,12 +447,25 @@ def segment(doc: Document) -> Segmentation:
     articles: list[_Draft] = []
     for d in drafts:
         if d.has_body:
+            _mark_repeated_standfirst(d)
             articles.append(d)
         else:
             for b in d.blocks:
                 b.ledger = "headline or caption without article text"
                 ledger_blocks.append(b)
     return _rows(doc, articles, ledger_blocks)
+
+
+def _mark_repeated_standfirst(d: _Draft) -> None:
+    """A summary paragraph above the dateline that the body repeats word for word is a
+    `repeat`: the same sentences are not counted twice."""
+    lead = next((k for k, b in enumerate(d.blocks) if b.role == "dateline"), None)
+    if lead is None:
+        return
+    later = " ".join(_norm(b.text) for b in d.blocks[lead:] if b.role == "body")
+    for b in d.blocks[:lead]:
+        if b.role == "body" and len(b.text) >= 40 and _norm(b.text) in later:
+            b.role = "repeat"
 
 
 def _dateline_allowed(d: _Draft) -> bool:
