@@ -121,3 +121,11 @@ def test_article_ids_are_stable_across_loads(corpus, raw_dir):
 
     again = load_corpus(raw_dir)
     pd.testing.assert_series_equal(corpus.articles["article_id"], again.articles["article_id"])
+
+
+def test_a_summary_paragraph_the_body_repeats_is_counted_once(corpus):
+    b = corpus.blocks
+    row = b[(b["file"] == "002_076498367e560eef.txt") & (b["line"] == 3)].iloc[0]
+    assert row["role"] == "repeat"
+    a = corpus.articles.set_index(["file", "first_line"]).loc[("002_076498367e560eef.txt", 1)]
+    assert a["body"].count("closer to victory than at any point in the five years") == 1
