@@ -617,6 +617,27 @@ def actors_table(gazetteer: Gazetteer | str | Path | None = None) -> Any:
     return pd.DataFrame(list(rows.values()), columns=["actor", "bloc", "aliases", "note"])
 
 
+def _closest_names(name: str, gaz: Gazetteer, canonical: list[str]) -> str:
+    """'did you mean …?' over canonical names and aliases, naming an alias's actor."""
+    surfaces: dict[str, str] = {c.lower(): c for c in canonical}
+    owner: dict[str, str] = {c.lower(): c for c in canonical}
+    for a in gaz.aliases:
+        if not a.ignore and not a.generic:
+            surfaces.setdefault(a.alias.lower(), a.alias)
+            owner.setdefault(a.alias.lower(), a.actor)
+    close = difflib.get_close_matches(name.lower(), list(surfaces), n=6, cutoff=0.6)
+    shown: list[str] = []
+    for key in close:
+        label = repr(surfaces[key])
+        if owner[key] != surfaces[key]:
+            label += f" ({owner[key]})"
+        if label not in shown:
+            shown.append(label)
+    if not shown:
+        return "list the known names with siegewatch.actors.actors_table()."
+    return f"did you mean {', '.join(shown[:3])}?"
+
+
 def resolve_factions(names: str | Iterable[str],
                      gazetteer: Gazetteer | str | Path | None = None) -> list[str]:
     """Canonical actor names for canonical names or aliases (any case); unknown names raise."""
@@ -642,13 +663,10 @@ def resolve_factions(names: str | Iterable[str],
                 f"{', '.join(sorted(found))}; give the canonical name."
             )
         else:
-            close = difflib.get_close_matches(str(name), canonical, n=3, cutoff=0.5)
-            close += [c for c in difflib.get_close_matches(
-                alias_key(str(name)), list(lookup), n=3, cutoff=0.6)
-                for c in sorted(lookup[c]) if c not in close]
-            hint = f"did you mean {', '.join(repr(c) for c in close[:3])}?" if close else (
-                "see actors_table() for the known names.")
-            raise UnknownFactionError(f"unknown faction {name!r} in {gaz.path}; {hint}")
+            hint = _closest_names(str(name), gaz, canonical)
+            raise UnknownFactionError(
+                f"unknown faction {name!r} in {Path(gaz.path).name}; {hint}"
+            )
         if actor not in out:
             out.append(actor)
     return out
