@@ -220,22 +220,30 @@ class Corpus:
         return match.iloc[0]
 
     def summary(self) -> dict[str, Any]:
-        a = self.articles
-        f = self.files
-        return {
-            "files": int(len(f)),
-            "files_unreadable": int((f["status"] == "unreadable").sum()),
-            "articles": int(len(a)),
-            "duplicates": int(a["duplicate_of"].notna().sum()),
-            "unique_articles": int(a["duplicate_of"].isna().sum()),
-            "words": int(a.loc[a["duplicate_of"].isna(), "n_words"].sum()),
-            "ledger_rows": int(len(self.ledger)),
-            "ledger_chars": int(self.ledger["chars"].fillna(0).sum()),
-            "mentions": int(len(self.mentions)),
-            "attributions": int(len(self.attributions)),
-            "events": int(len(self.events)),
-            "fingerprint": self.fingerprint,
-        }
+        return summarize(
+            self.files, self.articles, self.ledger,
+            {name: len(self.tables[name]) for name in ("mentions", "attributions", "events")},
+            self.fingerprint,
+        )
+
+
+def summarize(
+    files: Any, articles: Any, ledger: Any, counts: dict[str, int], fingerprint: str
+) -> dict[str, Any]:
+    """Corpus counts: files, articles, duplicates, words, ledger, extracted rows."""
+    unique = articles["duplicate_of"].isna()
+    return {
+        "files": int(len(files)),
+        "files_unreadable": int((files["status"] == "unreadable").sum()),
+        "articles": int(len(articles)),
+        "duplicates": int((~unique).sum()),
+        "unique_articles": int(unique.sum()),
+        "words": int(articles.loc[unique, "n_words"].sum()),
+        "ledger_rows": int(len(ledger)),
+        "ledger_chars": int(ledger["chars"].fillna(0).sum()),
+        **{name: int(n) for name, n in counts.items()},
+        "fingerprint": fingerprint,
+    }
 
 
 def load_corpus(

@@ -804,23 +804,13 @@ class CachedCorpus(Corpus):
     def summary(self) -> dict[str, Any]:
         """Like `Corpus.summary`, counting the big tables from the manifest."""
         rows = self.manifest["rows"]
-        a = self.read_table("articles", columns=["duplicate_of", "n_words"])
-        led = self.read_table("ledger", columns=["chars"])
-        f = self.read_table("files", columns=["file", "sha1", "status"])
-        return {
-            "files": int(len(f)),
-            "files_unreadable": int((f["status"] == "unreadable").sum()),
-            "articles": int(len(a)),
-            "duplicates": int(a["duplicate_of"].notna().sum()),
-            "unique_articles": int(a["duplicate_of"].isna().sum()),
-            "words": int(a.loc[a["duplicate_of"].isna(), "n_words"].sum()),
-            "ledger_rows": int(rows["ledger"]),
-            "ledger_chars": int(led["chars"].fillna(0).sum()),
-            "mentions": int(rows["mentions"]),
-            "attributions": int(rows["attributions"]),
-            "events": int(rows["events"]),
-            "fingerprint": self.fingerprint,
-        }
+        return summarize(
+            self.read_table("files", columns=["file", "sha1", "status"]),
+            self.read_table("articles", columns=["duplicate_of", "n_words"]),
+            self.read_table("ledger", columns=["chars"]),
+            {name: rows[name] for name in ("mentions", "attributions", "events")},
+            self.fingerprint,
+        )
 
 
 def load_cached(folder: str | os.PathLike[str]) -> CachedCorpus:
