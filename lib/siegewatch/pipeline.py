@@ -42,6 +42,7 @@ from siegewatch.corpus import (
     load_corpus,
     mark_duplicates,
     process_file,
+    summarize,
     unreadable_result,
 )
 from siegewatch.extract import Options
