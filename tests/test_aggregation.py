@@ -261,3 +261,83 @@ def test_place_of():
     assert agg.place_of("DEIR AL-ZOR PROVINCE, Syria") == "Deir Al-Zor Province"
     assert agg.place_of("Aleppo, Syria/Beirut") == "Aleppo"
     assert agg.place_of(None) == "" and agg.place_of("") == ""
+
+
+def test_period_end_and_range():
+    starts = pd.Series(["2016-10-01", "2016-10-17", None])
+    assert agg.period_end(starts.head(1), "M").tolist() == ["2016-11-01"]
+    assert agg.period_end(starts.iloc[1:2], "W").tolist() == ["2016-10-24"]
+    assert agg.period_end(starts.iloc[1:2], "D").tolist() == ["2016-10-18"]
+    assert agg.period_end(starts, "M").isna().tolist() == [False, False, True]
+    assert agg.period_range("2016-10-20", "2017-01-03", "M") == [
+        "2016-10-01", "2016-11-01", "2016-12-01", "2017-01-01"]
+    # 2016-10-20 is a Thursday: its week starts on Monday 17th
+    assert agg.period_range("2016-10-20", "2016-11-01", "W") == [
+        "2016-10-17", "2016-10-24", "2016-10-31"]
+    assert agg.period_range(None, "2016-11-01", "W") == []
+
+
+def test_complete_mentions_over_time_fills_gaps_with_zero():
+    m = agg.rows_of(mentions(), unique())
+    out = agg.mentions_over_time(m, unique(), "M", complete=True)
+    got = out.set_index(["period", "actor"])
+    # Hezbollah is not mentioned in November: a row of zeros, November's words (a3: 300)
+    assert got.loc[("2016-11-01", "Hezbollah")].tolist() == [0, 0, 300, 0.0]
+    assert len(out) == 4  # 2 months x 2 actors
+    # the rows that were there are unchanged
+    plain = agg.mentions_over_time(m, unique(), "M")
+    assert plain.merge(out, how="left", indicator=True)["_merge"].eq("both").all()
+    # weekly: weeks with no dated article at all count 0 mentions and have no rate
+    weekly = agg.mentions_over_time(m, unique(), "W", complete=True)
+    empty_week = weekly[weekly["period"] == "2016-10-10"]
+    assert len(empty_week) == 2 and empty_week["mentions"].eq(0).all()
+    assert empty_week["words"].eq(0).all() and empty_week["per_1000_words"].isna().all()
+    assert weekly["period"].nunique() == len(agg.period_range("2016-10-03", "2016-10-31", "W"))
+
+
+def test_faction_coverage_explains_what_the_charts_cannot_show():
+    m = mentions()
+    only_undated = pd.concat([m, m[m["article_id"] == "a4"].assign(actor="Jaish al-Islam")])
+    window = agg.filter_articles(articles(), dt.date(2016, 10, 15), dt.date(2016, 11, 30))
+    cov = agg.faction_coverage(["Hezbollah", "Jaish al-Islam", "Nobody"], only_undated,
+                               unique(), window)
+    assert cov.set_index("faction").loc["Hezbollah"].tolist() == [4, 3, 1, 1, 1]
+    notes = agg.faction_notes(cov, windowed=True)
+    assert notes == [
+        "Hezbollah: 4 mentions: 1 in the charts over time, 1 in undated articles, "
+        "2 outside the window.",
+        "Jaish al-Islam: 1 mention, all in undated articles, so none is in the charts "
+        "(a date window leaves undated articles out).",
+        "Nobody: not mentioned in these articles.",
+    ]
+    whole = agg.faction_coverage(["Islamic State"], m, unique(), unique())
+    assert agg.faction_notes(whole, windowed=False) == [
+        "Islamic State: 2 mentions, all drawn in the charts."]
+    assert agg.faction_coverage([], m, unique(), unique()).empty
+
+
+def test_evidence_view_lists_keys_sentence_article_outlet_date_and_file_line():
+    ev = agg.attribution_evidence(attributions(), unique(), limit=2)
+    view = agg.evidence_view(ev, ["source", "anonymous"])
+    assert view.total == ev.total == 6 and len(view.rows) == 2
+    assert list(view.rows.columns) == ["source", "anonymous", "sentence", "article", "outlet",
+                                       "published", "where"]
+    first = view.rows.iloc[0]
+    assert (first["article"], first["outlet"], first["published"]) == (
+        "title a1", "Reuters", "2016-10-03")
+    assert first["where"] == "f:1"
+    kwic = agg.evidence_view(agg.kwic(mentions(), unique(), ["Hezbollah"]), ["left", "surface"])
+    assert "sentence" not in kwic.rows and kwic.rows["published"].tolist()[-1] == "undated"
+    assert kwic.rows["outlet"].tolist()[-1] == "AFP"
+
+
+def test_corpus_facts_and_summary_count_undated_unique_articles():
+    files = schema.frame("files", [{"file": "f1.txt", "status": "read", "n_chars": 1000},
+                                   {"file": "bad.bin", "status": "unreadable"}])
+    ledger = schema.frame("ledger", [{"file": "f1.txt", "reason": "nav", "chars": 40}])
+    facts = agg.corpus_facts(files, articles(), ledger)
+    assert facts == {"files": 2, "unreadable": 1, "articles": 5, "unique": 4, "duplicates": 1,
+                     "undated": 1, "month_only": 1, "no_outlet": 1, "ledger_spans": 1,
+                     "ledger_chars": 40, "file_chars": 1000}
+    summary = agg.corpus_summary(files, articles(), ledger).set_index("measure")["value"]
+    assert summary["undated unique articles"] == 1

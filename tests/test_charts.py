@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 import pytest
 from synthetic_tables import full_corpus
 
@@ -187,3 +188,96 @@ def test_specs_embed_no_absolute_path(wb):
     ev = agg.events_timeline(wb.events, wb.articles, wb.mentions)
     text = json.dumps(charts.events_timeline(ev.rows).to_dict())
     assert str(paths.PROJECT_ROOT) not in text
+
+
+def utc_ms(day: str) -> int:
+    return int(pd.Timestamp(day, tz="UTC").timestamp() * 1000)
+
+
+def monthly(actor_months: dict[str, list[str]]) -> pd.DataFrame:
+    rows = [{"period": p, "actor": a, "mentions": 2, "articles": 1, "words": 500,
+             "per_1000_words": 4.0} for a, months in actor_months.items() for p in months]
+    return pd.DataFrame(rows).astype({"period": "string", "actor": "string"})
+
+
+def test_monthly_axis_labels_each_month_once():
+    # three months used to give Vega-Lite's own ticks, each labelled "Oct 2016" several times
+    table = monthly({"Russia": ["2016-10-01", "2016-11-01", "2016-12-01"]})
+    spec = charts.mentions_over_time(table, "M").to_dict()
+    axis = spec["encoding"]["x"]["axis"]
+    assert axis["values"] == [utc_ms("2016-10-01"), utc_ms("2016-11-01"), utc_ms("2016-12-01")]
+    assert axis["format"] == "%b %Y"
+    # thirty months: at most 12 ticks, each on the first day of a month, none repeated
+    months = [p.strftime("%Y-%m-%d") for p in pd.date_range("2016-10-01", periods=30,
+                                                              freq="MS")]
+    ticks = charts.period_ticks(pd.Series(months), "M")
+    assert 0 < len(ticks) <= charts.MAX_TICKS and len(set(ticks)) == len(ticks)
+    assert all(pd.Timestamp(t, unit="ms").day == 1 for t in ticks)
+    assert ticks[0] == utc_ms("2016-10-01")
+
+
+def test_bars_over_time_span_their_period(wb):
+    over = agg.articles_over_time(wb.articles, "M")
+    spec = charts.articles_over_time(over, "M").to_dict()
+    assert spec["encoding"]["x2"]["field"] == "period_end"
+    rows = datasets(spec)[0]
+    assert len(rows) == len(over)
+    r = rows[0]
+    assert r["period_end"] == agg.period_end(pd.Series([r["period"]]), "M").iloc[0]
+    assert spec["transform"][0]["stack"] == "articles"  # stacked by precision, per period
+    share = agg.anonymous_share_over_time(wb.attributions, wb.articles, "W")
+    spec = charts.anonymous_share(share, "W").to_dict()
+    assert spec["mark"]["type"] == "bar" and spec["encoding"]["y2"] == {"datum": 0}
+
+
+def test_mention_lines_drop_to_zero_in_periods_without_mentions():
+    table = monthly({"Russia": ["2016-10-01", "2016-12-01"],
+                     "Turkey": ["2016-10-01", "2016-11-01", "2016-12-01"]})
+    rows = datasets(charts.mentions_over_time(table, "M").to_dict())[0]
+    russia = {r["period"]: r["mentions"] for r in rows if r["actor"] == "Russia"}
+    assert russia == {"2016-10-01": 2, "2016-11-01": 0, "2016-12-01": 2}
+    nov = next(r for r in rows if r["actor"] == "Russia" and r["period"] == "2016-11-01")
+    assert nov["period_label"] == "November 2016" and nov["per_1000_words"] == 0.0
+
+
+def test_chosen_faction_without_dated_mentions_stays_in_chart_and_legend():
+    table = monthly({"Islamic State": ["2016-10-01", "2016-11-01"]})
+    spec = charts.mentions_over_time(table, "M", highlight=["Islamic State", "Hezbollah"]
+                                     ).to_dict()
+    color = spec["encoding"]["color"]["condition"]
+    assert color["scale"]["domain"] == ["Islamic State", "Hezbollah"]
+    hez = [r for r in datasets(spec)[0] if r["actor"] == "Hezbollah"]
+    assert [(r["period"], r["mentions"]) for r in hez] == [("2016-10-01", 0), ("2016-11-01", 0)]
+    by_actor = pd.DataFrame({"actor": ["Islamic State"], "bloc": ["Islamic State"],
+                             "mentions": [4], "articles": [2]})
+    bars = charts.mentions_by_actor(by_actor, highlight=["Islamic State", "Hezbollah"]).to_dict()
+    assert {r["actor"]: r["mentions"] for r in datasets(bars)[0]} == {
+        "Islamic State": 4, "Hezbollah": 0}
+
+
+def test_every_chart_has_a_title_and_axis_titles(wb):
+    ev = agg.events_timeline(wb.events, wb.articles, wb.mentions)
+    built = [
+        charts.articles_per_file(agg.articles_per_file(wb.corpus.articles)),
+        charts.articles_per_outlet(agg.articles_per_outlet(wb.articles)),
+        charts.articles_over_time(agg.articles_over_time(wb.articles, "M"), "M"),
+        charts.ledger_reasons(agg.ledger_by_reason(wb.corpus.ledger)),
+        charts.sources_by_type(agg.sources_by_type(wb.attributions, wb.articles)),
+        charts.anonymous_share(agg.anonymous_share_over_time(wb.attributions, wb.articles)),
+        charts.mentions_by_actor(agg.mentions_by_actor(wb.mentions)),
+        charts.mentions_over_time(agg.mentions_over_time(wb.mentions, wb.articles)),
+        charts.co_mentions(agg.co_mentions(wb.mentions)),
+    ]
+    for chart in built:
+        spec = chart.to_dict()
+        assert spec.get("title"), spec
+        enc = all_encodings(spec)
+        for channel in ("x", "y"):
+            titled = [e[channel].get("title") for e in enc if "field" in e.get(channel, {})]
+            assert titled and all(titled), (spec["title"], channel)
+    timeline = charts.events_timeline(ev.rows).to_dict()
+    points = timeline["vconcat"][0]
+    assert points["title"] and points["encoding"]["x"]["title"] and points["encoding"]["y"][
+        "title"]
+    tooltip = {t.get("title", t["field"]) for t in points["encoding"]["tooltip"]}
+    assert {"article", "outlet", "published", "sentence", "file:line"} <= tooltip

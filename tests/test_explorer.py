@@ -124,3 +124,36 @@ def test_workbook_window_counts_unique_articles_only():
     with pytest.raises(params.ParameterError, match="outlet 'Reuter' does not occur in this "
                        "corpus; did you mean 'Reuters'"):
         workbook.from_corpus(c, params.Params(outlets=("Reuter",)))
+
+
+def test_chosen_faction_without_mentions_in_the_window_is_kept_and_explained():
+    # November: Hezbollah is mentioned in the corpus, but in no article of this window
+    p = params.Params(start=dt.date(2016, 11, 1), end=dt.date(2016, 11, 30),
+                      factions=("Russia", "Hezbollah"))
+    w = workbook.from_corpus(full_corpus(), p)
+    assert "Hezbollah" not in set(w.mentions["actor"]) and "Russia" in set(w.mentions["actor"])
+    ex = explorer.Explorer(w)
+    assert ex.controls["factions"].value == ("Russia", "Hezbollah")
+    assert set(ex.articles["article_id"]) == ids_mentioning(w, "Russia")
+    assert "mentioning Russia or Hezbollah" in ex.summary.value
+    spec = ex.chart.to_dict()
+    assert spec["encoding"]["color"]["condition"]["scale"]["domain"] == ["Russia", "Hezbollah"]
+    hez = [r for r in datasets(spec) if r["actor"] == "Hezbollah"]
+    assert hez and all(r["mentions"] == 0 for r in hez)
+    note = w.faction_note().data
+    assert "<li>Hezbollah: 4 mentions, none in this window.</li>" in note
+    assert "<li>Russia: 113 mentions: 40 in the charts over time, 73 outside the window." in note
+
+
+def datasets(spec):
+    return [r for d in spec.get("datasets", {}).values() for r in d]
+
+
+def test_article_list_shows_undated_and_file_line():
+    w = workbook.from_corpus(full_corpus())
+    listed = explorer.article_list(w.articles)
+    assert list(listed.columns) == ["published", "title", "outlet", "words", "where",
+                                    "article_id"]
+    assert (listed["published"] == "undated").sum() == w.articles["date"].isna().sum() > 0
+    first = w.articles.iloc[0]
+    assert listed["where"].iloc[0] == f"{first['file']}:{first['first_line']}"

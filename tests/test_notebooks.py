@@ -122,6 +122,13 @@ def test_overview_counts_and_ledger(default_runs):
     assert "every file could be read" in html
     assert "03c7f181af-0001" in html  # the duplicate, next to its first copy
     assert "<h1>Corpus overview</h1>" in html
+    # the facts to know before trusting any chart come first, right after the header
+    facts = html.index("have no publication date")
+    assert facts < html.index("<td>articles found</td>")
+    assert "1 duplicate (a repeat of an earlier article) is counted once everywhere" in html
+    assert re.search(r"\d+ of the 20 unique articles \(\d+%\) have no publication date", html)
+    assert "Every file could be read." in html
+    assert "<NA>" not in html and "None</td>" not in html
     per_file = specs(default_runs["01_overview"])[0]
     assert len(next(iter(per_file["datasets"].values()))) == 5
 
@@ -141,6 +148,24 @@ def test_timeline_and_attribution_have_their_linked_selections(default_runs):
 
 
 @pytest.mark.slow
+def test_evidence_tables_are_capped_and_traceable(default_runs):
+    html = html_of(default_runs["02_timeline"])
+    last = html[html.rindex("<table"):]
+    body_rows = last.count("<tr>") - 1  # the header row
+    assert 0 < body_rows <= 50
+    for column in ("when", "sentence", "article", "outlet", "published", "where"):
+        assert f">{column}</th>" in last, column
+    assert re.search(r"<td[^>]*>[^<]+\.txt:\d+</td>", last), "no file:line in the table"
+    total = int(re.search(r"([\d,]+) dated statements in this window", html).group(1).replace(
+        ",", ""))
+    if total > 50:
+        assert f"showing 50 of {total:,}" in html
+    for name in ("03_attribution", "04_factions"):
+        page = html_of(default_runs[name])
+        assert ">where</th>" in page and ">published</th>" in page, name
+
+
+@pytest.mark.slow
 def test_window_and_two_factions(tmp_path):
     raw = {"start": "2016-10-01", "end": "2016-12-31", "factions": "ISIS,Hezbollah",
            "freq": "W"}
@@ -155,6 +180,18 @@ def test_window_and_two_factions(tmp_path):
         assert ", ".join(expected.factions) in header
         assert "time step: week" in header
     factions = specs(runs["04_factions"])
+    page = html_of(runs["04_factions"])
+    # Hezbollah's mentions are all in undated articles: the report says so instead of
+    # silently leaving it out, and its line is drawn at zero with the chosen factions
+    assert re.search(r"Hezbollah: \d+ mentions?, all in undated articles", page), page[:3000]
+    over_time = [s for s in factions if "Mentions over time" in json.dumps(s.get("title"))]
+    for s in over_time:
+        rows = [r for d in s.get("datasets", {}).values() for r in d]
+        ticks = s["encoding"]["x"]["axis"]["values"]
+        assert len(ticks) == len(set(ticks)) <= 12  # each week labelled once
+        if '"oneOf"' in json.dumps(s):
+            hez = [r for r in rows if r.get("actor") == "Hezbollah"]
+            assert hez and all(r["mentions"] == 0 for r in hez)
     highlighted = [s for s in factions if '"oneOf"' in json.dumps(s)]
     if any("datasets" in s and '"actor"' in json.dumps(s) for s in factions):
         assert highlighted, "chosen factions are not highlighted"

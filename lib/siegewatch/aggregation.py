@@ -92,6 +92,53 @@ def in_window(
     return ok.fillna(False).astype(bool)
 
 
+def period_end(starts: pd.Series, freq: str) -> pd.Series:
+    """ISO date of the first day after each D/W/M period starting at `starts` (for bar ends)."""
+    first = pd.to_datetime(starts.astype("string"), format="%Y-%m-%d", errors="coerce")
+    step = {"D": pd.offsets.Day(1), "W": pd.offsets.Week(1), "M": pd.offsets.MonthBegin(1)}
+    out = (first + step[freq]).dt.strftime("%Y-%m-%d")
+    return out.astype("string").where(first.notna(), pd.NA)
+
+
+def period_range(first: str, last: str, freq: str) -> list[str]:
+    """ISO starts of every D/W/M period from the one holding `first` to the one holding `last`."""
+    if not first or not last or pd.isna(first) or pd.isna(last):
+        return []
+    ends = period_start(pd.Series([first, last]), freq)
+    starts = pd.period_range(ends.iloc[0], ends.iloc[1], freq=FREQ_ALIAS[freq]).start_time
+    return [d.strftime("%Y-%m-%d") for d in starts]
+
+
+def fill_periods(
+    table: pd.DataFrame, freq: str, by: str, words: pd.Series | None = None,
+) -> pd.DataFrame:
+    """A period × `by` count table with a zero row for every period it skips, per `by` value.
+
+    Lines over time then drop to zero instead of joining across periods without mentions.
+    `words` (period → words of dated articles) gives each added row its word count; the rate
+    per 1,000 words is 0 where the period has words and missing where nothing dated was
+    published (a line breaks there).
+    """
+    if table.empty:
+        return table
+    periods = period_range(table["period"].min(), table["period"].max(), freq)
+    if words is not None and len(words):
+        periods = sorted(set(periods) | {p for p in words.index if periods
+                                         and periods[0] <= p <= periods[-1]})
+    grid = pd.MultiIndex.from_product([periods, sorted(table[by].dropna().unique())],
+                                      names=["period", by])
+    out = table.set_index(["period", by]).reindex(grid).reset_index()
+    known = table.groupby("period")["words"].max()
+    if words is not None:
+        known = words.combine_first(known)
+    out["mentions"] = out["mentions"].fillna(0)
+    out["articles"] = out["articles"].fillna(0)
+    out["words"] = out["words"].fillna(out["period"].map(known)).fillna(0)
+    rate = (out["mentions"] * 1000 / out["words"].where(out["words"] > 0)).round(3)
+    out["per_1000_words"] = out["per_1000_words"].fillna(rate)
+    return out.astype(table.dtypes.to_dict())[list(table.columns)]
+
+
 # --------------------------------------------------------------------------- articles
 
 
@@ -177,6 +224,7 @@ def corpus_summary(files: pd.DataFrame, articles: pd.DataFrame, ledger: pd.DataF
         ("articles found", len(articles)),
         ("duplicate articles", int(articles["duplicate_of"].notna().sum())),
         ("unique articles", len(uniq)),
+        ("undated unique articles", int(uniq["date"].isna().sum())),
         ("words in unique articles", words),
         ("median words per article", int(uniq["n_words"].median()) if len(uniq) else 0),
         ("ledger spans set aside", len(ledger)),
@@ -185,6 +233,26 @@ def corpus_summary(files: pd.DataFrame, articles: pd.DataFrame, ledger: pd.DataF
     if window is not None:
         rows.append(("unique articles in the window", len(window)))
     return pd.DataFrame(rows, columns=["measure", "value"]).astype({"value": "int64"})
+
+
+def corpus_facts(files: pd.DataFrame, articles: pd.DataFrame,
+                 ledger: pd.DataFrame) -> dict[str, int]:
+    """The numbers to know before trusting any chart: files, duplicates, undated, ledger."""
+    uniq = articles[articles["duplicate_of"].isna()]
+    chars = pd.to_numeric(files.get("n_chars", pd.Series(dtype="Int64")), errors="coerce")
+    return {
+        "files": int(len(files)),
+        "unreadable": int((files["status"] != "read").sum()),
+        "articles": int(len(articles)),
+        "unique": int(len(uniq)),
+        "duplicates": int(articles["duplicate_of"].notna().sum()),
+        "undated": int(uniq["date"].isna().sum()),
+        "month_only": int((uniq["date_precision"] == "month").sum()),
+        "no_outlet": int(uniq["outlet"].map(lambda o: not outlet_parts(o)).sum()),
+        "ledger_spans": int(len(ledger)),
+        "ledger_chars": int(ledger["chars"].fillna(0).sum()),
+        "file_chars": int(chars.fillna(0).sum()),
+    }
 
 
 def date_precision(articles: pd.DataFrame) -> pd.DataFrame:
@@ -303,11 +371,14 @@ def mentions_by_actor(mentions: pd.DataFrame) -> pd.DataFrame:
 
 def mentions_over_time(
     mentions: pd.DataFrame, articles: pd.DataFrame, freq: str = "M", by: str = "actor",
+    complete: bool = False,
 ) -> pd.DataFrame:
     """Mentions per period and actor (or bloc), raw and per 1,000 words of that period.
 
     Periods come from the article's publication date; words are those of all the dated
     `articles` of the period, so the rate compares coverage across periods of unequal volume.
+    With `complete`, every period between the first and the last gets a row for every actor,
+    0 when it is not mentioned (see `fill_periods`), as charts over time need.
     """
     if by not in ("actor", "bloc"):
         raise ValueError(f"by must be 'actor' or 'bloc', not {by!r}")
@@ -326,7 +397,71 @@ def mentions_over_time(
     out["words"] = out["period"].map(words).fillna(0)
     out["per_1000_words"] = (out["mentions"] * 1000 / out["words"].where(out["words"] > 0)
                              ).round(3)
-    return out.astype(cols)[list(cols)].sort_values(["period", by]).reset_index(drop=True)
+    out = out.astype(cols)[list(cols)]
+    if complete:
+        out = fill_periods(out, freq, by, words.astype("int64"))
+    return out.sort_values(["period", by]).reset_index(drop=True)
+
+
+def faction_coverage(
+    factions: list[str] | tuple[str, ...], mentions: pd.DataFrame, articles: pd.DataFrame,
+    window: pd.DataFrame,
+) -> pd.DataFrame:
+    """Per chosen faction: its mentions in `articles` (unique, any date), how many are in
+    undated articles, and how many fall in the `window` articles and can be drawn over time.
+
+    Explains a chosen faction that is missing from a chart ("all in undated articles").
+    """
+    m = mentions[mentions["actor"].isin(list(factions))]
+    m = m.merge(articles[["article_id", "date"]], on="article_id", how="inner")
+    in_window = m["article_id"].isin(window["article_id"])
+    rows = []
+    for f in factions:
+        own = m["actor"] == f
+        rows.append({
+            "faction": f,
+            "mentions": int(own.sum()),
+            "articles": int(m.loc[own, "article_id"].nunique()),
+            "undated": int((own & m["date"].isna()).sum()),
+            "in_window": int((own & in_window).sum()),
+            "drawn": int((own & in_window & m["date"].notna()).sum()),
+        })
+    cols = {"faction": "string", "mentions": "int64", "articles": "int64", "undated": "int64",
+            "in_window": "int64", "drawn": "int64"}
+    if not rows:
+        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in cols.items()})
+    return pd.DataFrame(rows).astype(cols)
+
+
+def _n(count: int, word: str) -> str:
+    return f"{count:,} {word}" + ("" if count == 1 else "s")
+
+
+def faction_notes(coverage: pd.DataFrame, windowed: bool) -> list[str]:
+    """One sentence per chosen faction saying what the charts can show of it and why not."""
+    notes = []
+    for r in coverage.itertuples(index=False):
+        said = f"{r.faction}: {_n(r.mentions, 'mention')}"
+        if r.mentions == 0:
+            notes.append(f"{r.faction}: not mentioned in these articles.")
+        elif r.drawn == r.mentions:
+            notes.append(f"{said}, all drawn in the charts.")
+        elif r.undated == r.mentions:
+            notes.append(f"{said}, all in undated articles, so none is in the charts "
+                         + ("(a date window leaves undated articles out)." if windowed
+                            else "over time."))
+        elif windowed and r.in_window == 0:
+            notes.append(f"{said}, none in this window"
+                         + (f" ({r.undated:,} in undated articles)." if r.undated else "."))
+        else:
+            parts = [f"{r.drawn:,} in the charts over time"]
+            if r.undated:
+                parts.append(f"{r.undated:,} in undated articles")
+            rest = r.mentions - r.undated - r.in_window
+            if windowed and rest > 0:
+                parts.append(f"{rest:,} outside the window")
+            notes.append(f"{said}: " + ", ".join(parts) + ".")
+    return notes
 
 
 def co_mentions(mentions: pd.DataFrame, top: int = 20) -> pd.DataFrame:
@@ -349,7 +484,8 @@ def kwic(
 ) -> Evidence:
     """Keyword in context: the sentence around each mention of `actors` (all when empty)."""
     m = mentions if not actors else mentions[mentions["actor"].isin(list(actors))]
-    m = m.merge(articles[["article_id", "title", "date"]], on="article_id", how="inner")
+    m = m.merge(articles[["article_id", "title", "date", "outlet"]], on="article_id",
+                how="inner")
     m = m.sort_values(["file", "start"], kind="stable")
     rows = []
     for r in m.head(limit).itertuples(index=False):
@@ -359,8 +495,10 @@ def kwic(
         left, right = (sent[:i], sent[i + len(surface):]) if i >= 0 else ("", sent)
         rows.append({"actor": r.actor, "left": left, "surface": surface, "right": right,
                      "title": r.title, "date": r.date, "file": r.file, "line": r.line,
-                     "article_id": r.article_id})
-    cols = ["actor", "left", "surface", "right", "title", "date", "file", "line", "article_id"]
+                     "article_id": r.article_id,
+                     "outlet": " / ".join(outlet_parts(r.outlet)) or UNKNOWN_OUTLET})
+    cols = ["actor", "left", "surface", "right", "title", "date", "file", "line", "article_id",
+            "outlet"]
     return Evidence(pd.DataFrame(rows, columns=cols), int(len(m)))
 
 
@@ -461,14 +599,14 @@ def events_timeline(
     """Dated statements with their article's title, outlet and place, and the bloc most
     mentioned in the same sentence; sorted by date and capped at `limit` for charting.
     `when` is the date as text ("2016-10-10 – 2016-10-16" for a range), for tables."""
-    e = events.merge(articles[["article_id", "title", "outlet", "dateline"]],
-                     on="article_id", how="inner")
+    e = events.merge(articles[["article_id", "title", "outlet", "dateline", "date"]].rename(
+        columns={"date": "published"}), on="article_id", how="inner")
     e = e[e["date"].notna()]
     cols = ["date", "date_end", "when", "precision", "expression", "sentence", "title", "outlet",
-            "place", "bloc", "file", "line", "article_id"]
+            "place", "bloc", "file", "line", "article_id", "published"]
     if e.empty:
         return Evidence(schema.frame("events").assign(
-            when=pd.Series(dtype="string"),
+            when=pd.Series(dtype="string"), published=pd.Series(dtype="string"),
             title=pd.Series(dtype="string"), outlet=pd.Series(dtype="string"),
             place=pd.Series(dtype="string"), bloc=pd.Series(dtype="string"))[cols], 0)
     blocs = pd.Series(dtype="string")
@@ -488,3 +626,29 @@ def events_timeline(
     e["when"] = e["date"].where(e["date_end"] == e["date"], e["date"] + " – " + e["date_end"])
     e = e.sort_values(["date", "file", "start"], kind="stable")
     return cap(e[cols], limit)
+
+
+# --------------------------------------------------------------------------- evidence
+
+
+def where(files: pd.Series, lines: pd.Series) -> pd.Series:
+    """`file:line` for each row: where to read the evidence (`siegewatch explain` shows it)."""
+    ln = lines.astype("Int64").astype("string").fillna("?")
+    return (files.astype("string").fillna("?") + ":" + ln).astype("string")
+
+
+def evidence_view(ev: Evidence | pd.DataFrame, keys: list[str] | tuple[str, ...] = ()
+                  ) -> Evidence:
+    """Evidence rows as an analyst reads them: the `keys` that lead to them from a chart, the
+    sentence, then the article's title, outlet and publication date, and `file:line`."""
+    ev = ev if isinstance(ev, Evidence) else Evidence(ev, len(ev))
+    r = ev.rows
+    published = "published" if "published" in r else "date"
+    out = pd.DataFrame({k: r[k] for k in keys}, index=r.index)
+    if "sentence" in r and "sentence" not in keys:
+        out["sentence"] = r["sentence"]
+    out["article"] = r["title"] if "title" in r else pd.NA
+    out["outlet"] = r["outlet"] if "outlet" in r else pd.NA
+    out["published"] = r[published].astype("string").fillna("undated") if published in r else pd.NA
+    out["where"] = where(r["file"], r["line"])
+    return Evidence(out.reset_index(drop=True), ev.total)

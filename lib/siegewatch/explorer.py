@@ -137,6 +137,19 @@ def filter_articles(
     return a.reset_index(drop=True)
 
 
+def article_list(articles: pd.DataFrame) -> pd.DataFrame:
+    """Articles as the explorer lists them: date, title, outlet, words, file:line and id."""
+    return pd.DataFrame({
+        "published": articles["date"].astype("string").fillna("undated"),
+        "title": articles["title"],
+        "outlet": articles["outlet"].map(lambda o: " / ".join(agg.outlet_parts(o))
+                                         or agg.UNKNOWN_OUTLET),
+        "words": articles["n_words"],
+        "where": agg.where(articles["file"], articles["first_line"]),
+        "article_id": articles["article_id"],
+    })
+
+
 def _options(values: Iterable[Any]) -> list[str]:
     return sorted({str(v) for v in values if isinstance(v, str) and v})
 
@@ -151,10 +164,12 @@ class Explorer:
         self.controls: dict[str, widgets.ValueWidget] = {
             "start": widgets.DatePicker(description="from", value=wb.params.start),
             "end": widgets.DatePicker(description="to", value=wb.params.end),
+            # chosen factions are offered even when the window has no mention of them, so
+            # the chart's legend and the note say so instead of silently dropping them
             "factions": widgets.SelectMultiple(
-                description="factions", options=_options(wb.mentions["actor"]),
-                value=tuple(f for f in wb.factions if f in set(wb.mentions["actor"])),
-                rows=6),
+                description="factions",
+                options=sorted(set(_options(wb.mentions["actor"])) | set(wb.factions)),
+                value=tuple(wb.factions), rows=6),
             "outlets": widgets.SelectMultiple(
                 description="outlets",
                 options=sorted({p for o in a["outlet"] for p in agg.outlet_parts(o)}), rows=6),
@@ -196,11 +211,11 @@ class Explorer:
         self.articles = self.filtered()
         ids = set(self.articles["article_id"])
         total = len(self.wb.articles)
-        self.summary.value = (f"<p><b>{len(self.articles)}</b> of {total} articles match.</p>")
-        cols = ["article_id", "date", "outlet", "title", "file", "first_line", "n_words"]
+        self.summary.value = (f"<p><b>{len(self.articles)}</b> of {total} articles match"
+                              f"{self._described()}.</p>")
         from siegewatch.workbook import table_html
 
-        self.table.value = table_html(self.articles[cols], self.rows,
+        self.table.value = table_html(article_list(self.articles), self.rows,
                                       "no article matches these controls").data
         options = [(f"{r.date if pd.notna(r.date) else 'undated'} · {r.title or r.article_id}"
                     [:90], r.article_id) for r in self.articles.itertuples(index=False)]
@@ -214,17 +229,38 @@ class Explorer:
         self._show_reader()
         self._show_chart()
 
+    def _described(self) -> str:
+        """What the set controls ask for, escaped: ' (mentioning Hezbollah or Islamic State)'."""
+        parts = []
+        if self.value("factions"):
+            parts.append("mentioning " + " or ".join(self.value("factions")))
+        if self.value("outlets"):
+            parts.append("from " + " or ".join(self.value("outlets")))
+        if self.value("source_types"):
+            parts.append("citing " + " or ".join(self.value("source_types")))
+        if (self.value("search") or "").strip():
+            parts.append(f"containing “{self.value('search').strip()}”")
+        if self.value("start") or self.value("end"):
+            parts.append(f"dated {self.value('start') or '…'} to {self.value('end') or '…'}")
+        return html.escape(" (" + ", ".join(parts) + ")") if parts else ""
+
     def _show_reader(self) -> None:
         wb = self.wb
         aid = self.controls["article"].value
+        if not aid:
+            self.reader.value = "<p><i>no article to show</i></p>"
+            return
+        from siegewatch.workbook import rows_where
+
+        blocks = rows_where(wb.corpus, "blocks", "article_id", [aid])  # one article's blocks
         self.reader.value = reader_html(
-            aid, wb.corpus.blocks, self.articles, wb.mentions, wb.attributions, wb.events
-        ) if aid else "<p><i>no article to show</i></p>"
+            aid, blocks, self.articles, wb.mentions, wb.attributions, wb.events)
 
     def _show_chart(self) -> None:
         wb = self.wb
         mentions = agg.rows_of(wb.mentions, self.articles)
-        table = agg.mentions_over_time(mentions, self.articles, wb.freq, by="actor")
+        table = agg.mentions_over_time(mentions, self.articles, wb.freq, by="actor",
+                                       complete=True)
         self.chart = charts.mentions_over_time(
             table, wb.freq, highlight=list(self.value("factions")))
         from IPython import get_ipython

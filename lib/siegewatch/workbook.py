@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from siegewatch import aggregation as agg
@@ -142,30 +143,153 @@ class Workbook:
         return HTML(markup)
 
     def table(self, df: pd.DataFrame | agg.Evidence, limit: int = 200,
-              empty: str = "no rows") -> Any:
-        """An HTML table of at most `limit` rows, saying how many there are in all."""
-        return table_html(df, limit, empty)
+              empty: str = "no rows", full: str | None = None) -> Any:
+        """An HTML table of at most `limit` rows, saying how many there are in all.
+
+        `full` names the `siegewatch` command that lists every row (e.g. "events"), shown
+        when the table is cut.
+        """
+        more = f"siegewatch {full} --format csv {self.params.corpus_label}" if full else None
+        return table_html(df, limit, empty, more)
+
+    def facts(self) -> Any:
+        """What to know before trusting any chart: duplicates, undated articles, the ledger,
+        unreadable files; as a short list at the top of the overview."""
+        from IPython.display import HTML
+
+        return HTML(facts_html(agg.corpus_facts(self.corpus.files, self.corpus.articles,
+                                                self.corpus.ledger), len(self.articles)))
+
+    def faction_note(self) -> Any:
+        """One sentence per chosen faction: how many of its mentions the charts can show."""
+        from IPython.display import HTML
+
+        if not self.factions:
+            return HTML("<p><i>No faction chosen (parameter <code>factions</code>): every "
+                        "actor is shown alike.</i></p>")
+        chosen = rows_where(self.corpus, "mentions", "actor", self.factions)
+        cov = agg.faction_coverage(self.factions, chosen, self.all_articles, self.articles)
+        items = "".join(f"<li>{html.escape(n)}</li>" for n in agg.faction_notes(
+            cov, self.windowed))
+        return HTML(f"<p>The chosen factions in these articles:</p><ul>{items}</ul>")
 
     def rows(self, name: str) -> pd.DataFrame:
         """One of the filtered tables by name (articles, mentions, attributions, events)."""
         return self.tables[name]
 
 
-def table_html(df: pd.DataFrame | agg.Evidence, limit: int = 200, empty: str = "no rows") -> Any:
-    """Escaped HTML of a table capped at `limit` rows, with 'showing N of M' above it."""
+# Columns of running text get room to breathe; ids, dates and file:line never wrap.
+WIDE_COLUMNS = {"sentence": "22em", "left": "14em", "right": "14em", "article": "11em",
+                "title": "12em", "original_title": "12em", "excerpt": "22em", "note": "18em",
+                "outlets": "12em", "reason": "11em", "when": "7em"}
+NOWRAP_COLUMNS = {"where", "article_id", "duplicate_of", "date", "published", "file",
+                  "original_file", "period"}
+
+
+def cell_text(value: Any, column: str = "") -> str:
+    """A table value as text: blank for missing, yes/no for booleans, 1,234 for counts
+    (line numbers stay plain), lists joined with '; '."""
+    if isinstance(value, (list, tuple)):
+        return "; ".join(map(str, value))
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, (bool, np.bool_)):
+        return "yes" if value else "no"
+    if isinstance(value, (int, np.integer)):
+        return str(int(value)) if column.endswith("line") else f"{int(value):,}"
+    if isinstance(value, (float, np.floating)):
+        return f"{value:,.3f}".rstrip("0").rstrip(".")
+    return str(value)
+
+
+def rows_html(rows: pd.DataFrame) -> str:
+    """An HTML table of `rows`, every value escaped; wide columns for sentences and titles."""
+    head = []
+    for c in rows.columns:
+        style = (f' style="min-width:{WIDE_COLUMNS[c]}"' if c in WIDE_COLUMNS else
+                 ' style="white-space:nowrap"' if c in NOWRAP_COLUMNS else "")
+        head.append(f"<th{style}>{html.escape(str(c).replace('_', ' '))}</th>")
+    nowrap = [c in NOWRAP_COLUMNS for c in rows.columns]
+    right = [c == "left" for c in rows.columns]  # keyword in context: left side hugs the word
+    body = []
+    for values in rows.itertuples(index=False):
+        cells = []
+        for c, v, nw, r in zip(rows.columns, values, nowrap, right, strict=True):
+            style = "white-space:nowrap" if nw else "text-align:right" if r else ""
+            attr = f' style="{style}"' if style else ""
+            cells.append(f"<td{attr}>{html.escape(cell_text(v, c))}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return ('<table class="dataframe siegewatch-table">\n<thead><tr>' + "".join(head)
+            + "</tr></thead>\n<tbody>\n" + "\n".join(body) + "\n</tbody>\n</table>")
+
+
+def table_html(df: pd.DataFrame | agg.Evidence, limit: int = 200, empty: str = "no rows",
+               more: str | None = None) -> Any:
+    """Escaped HTML of a table capped at `limit` rows, with 'showing N of M' above it (and
+    `more`, the command listing every row, when some are left out)."""
     from IPython.display import HTML
 
     ev = df if isinstance(df, agg.Evidence) else agg.cap(df, limit)
     if ev.total == 0:
         return HTML(f"<p><i>{html.escape(empty)}</i></p>")
-    rows = ev.rows.head(limit).copy()
-    for c in rows.columns:
-        if rows[c].dtype == object:
-            rows[c] = rows[c].map(
-                lambda v: "; ".join(map(str, v)) if isinstance(v, (list, tuple)) else v)
-    shown = agg.Evidence(rows, ev.total).caption
-    body = rows.to_html(index=False, escape=True, na_rep="", border=0, render_links=False)
-    return HTML(f"<p><i>{html.escape(shown)}</i></p>\n{body}")
+    rows = ev.rows.head(limit)
+    caption = html.escape(agg.Evidence(rows, ev.total).caption)
+    if more and len(rows) < ev.total:
+        caption += f"; the whole corpus's rows: <code>{html.escape(more)}</code>"
+    return HTML(f"<p><i>{caption}</i></p>\n{rows_html(rows)}")
+
+
+def facts_html(facts: dict[str, int], in_window: int) -> str:
+    """The facts of `agg.corpus_facts` as a list of plain sentences (numbers only: no escaping
+    of corpus text is needed, but every piece goes through `html.escape` anyway)."""
+    f = facts
+    share = f"{f['undated'] / f['unique']:.0%}" if f["unique"] else "0%"
+    of_text = (f" ({f['ledger_chars'] / f['file_chars']:.1%} of all non-blank text)"
+               if f.get("file_chars") else "")
+    items = [
+        f"{f['articles']:,} articles found in {f['files']:,} files; {f['unique']:,} are unique: "
+        + ("1 duplicate (a repeat of an earlier article) is counted once everywhere."
+           if f["duplicates"] == 1 else
+           f"{f['duplicates']:,} duplicates (repeats of earlier articles) are counted once "
+           "everywhere." if f["duplicates"] else "no duplicates."),
+        f"{f['undated']:,} of the {f['unique']:,} unique articles ({share}) have no publication "
+        "date: they are in counts per outlet and actor, but in no chart over time and in no "
+        "date window.",
+        f"{f['ledger_chars']:,} characters in {f['ledger_spans']:,} spans were set aside as not "
+        f"part of any article{of_text}; the ledger below says what and why.",
+        (f"{f['unreadable']:,} file{'s' if f['unreadable'] != 1 else ''} could not be read and "
+         "{} in no table; see the end of this page.".format(
+             "is" if f["unreadable"] == 1 else "are")
+         if f["unreadable"] else "Every file could be read."),
+    ]
+    if f.get("month_only"):
+        items.append(f"{f['month_only']:,} articles are dated to the month only; daily and "
+                     "weekly charts draw them at the start of their month.")
+    if f.get("no_outlet"):
+        items.append(f"{f['no_outlet']:,} articles have no known outlet.")
+    items.append(f"The window of this report keeps {in_window:,} unique articles.")
+    lis = "".join(f"<li>{html.escape(i)}</li>" for i in items)
+    return f"<ul class='siegewatch-facts'>{lis}</ul>"
+
+
+def rows_where(corpus: Corpus, table: str, column: str, values: Any) -> pd.DataFrame:
+    """Rows of a corpus table whose `column` is one of `values`.
+
+    A corpus read from the parquet cache (`pipeline.CachedCorpus`) loads only those rows
+    when the table is not in memory yet, so a date window or a few factions never load a
+    whole-corpus sentence table; any other corpus filters the table it holds. Same rows, same
+    order either way.
+    """
+    wanted = list(dict.fromkeys(str(v) for v in values))
+    reader = getattr(corpus, "read_table", None)
+    if reader is not None and table not in corpus.tables:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        keep = pc.field(column).isin(pa.array(wanted, type=pa.string()))
+        return reader(table, filters=keep).reset_index(drop=True)
+    df = corpus.tables[table]
+    return df[df[column].isin(wanted)].reset_index(drop=True)
 
 
 def open_workbook(p: prm.Params) -> Workbook:
@@ -189,14 +313,24 @@ def from_corpus(corpus: Corpus, p: prm.Params | None = None) -> Workbook:
         _check_outlets(p.outlets, uniq)
     articles = agg.filter_articles(uniq, p.start, p.end, p.outlets)
     by_outlet = agg.filter_articles(uniq, None, None, p.outlets)
-    events = agg.rows_of(corpus.events, by_outlet)
+    if p.outlets:
+        events = rows_where(corpus, "events", "article_id", by_outlet["article_id"])
+    else:
+        events = agg.rows_of(corpus.events, by_outlet)
     events = events[agg.in_window(events["date"], p.start, p.end, events["date_end"])]
+    windowed = bool(p.start or p.end or p.outlets)
+
+    def of_articles(table: str) -> pd.DataFrame:
+        if windowed:  # a window: read only its articles' rows
+            return rows_where(corpus, table, "article_id", articles["article_id"])
+        return agg.rows_of(corpus.tables[table], articles)
+
     return Workbook(
         params=p,
         corpus=corpus,
         articles=articles,
-        mentions=agg.rows_of(corpus.mentions, articles),
-        attributions=agg.rows_of(corpus.attributions, articles),
+        mentions=of_articles("mentions"),
+        attributions=of_articles("attributions"),
         events=events.reset_index(drop=True),
     )
 
