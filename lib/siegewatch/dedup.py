@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import re
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -118,32 +118,41 @@ def find_duplicates(
             union(first_exact[h], i)
         else:
             first_exact[h] = i
-    buckets: dict[tuple[int, bytes], list[int]] = {}
-    for i, sig in enumerate(sigs):
-        if not sig:
-            continue
-        for band in range(BANDS):
-            key = (band, sig[band * ROWS * 8 : (band + 1) * ROWS * 8])
-            buckets.setdefault(key, []).append(i)
-    for members in buckets.values():
-        if len(members) < 2:
-            continue
-        head = members[0]
-        for j in members[1:]:
-            if find(j) == find(head):
-                continue
-            if _similar(sigs[head], n_shingles[head], sigs[j], n_shingles[j]):
-                union(head, j)
-            else:
-                for k in members:
-                    if k != j and find(k) != find(j) and _similar(
-                        sigs[k], n_shingles[k], sigs[j], n_shingles[j]
-                    ):
-                        union(k, j)
-                        break
+    # One band at a time: memory holds one band's buckets, not all sixteen.
+    width = ROWS * 8
+    for band in range(BANDS):
+        buckets: dict[bytes, list[int]] = {}
+        for i, sig in enumerate(sigs):
+            if sig:
+                buckets.setdefault(sig[band * width : (band + 1) * width], []).append(i)
+        for members in buckets.values():
+            if len(members) > 1:
+                _join_bucket(members, sigs, n_shingles, find, union)
+        del buckets
     out: dict[str, str] = {}
     for i in range(len(ids)):
         r = find(i)
         if r != i:
             out[ids[i]] = ids[r]
     return out
+
+
+MAX_COMPARE = 32  # earlier members of a bucket a candidate is compared with, at most
+
+
+def _join_bucket(
+    members: list[int],
+    sigs: Sequence[bytes],
+    n_shingles: Sequence[int],
+    find: Callable[[int], int],
+    union: Callable[[int, int], None],
+) -> None:
+    """Union each member with the first earlier member it is similar to (bounded work)."""
+    for pos, j in enumerate(members[1:], start=1):
+        for k in members[max(0, pos - MAX_COMPARE) : pos]:
+            if find(k) == find(j):
+                break
+            if _similar(sigs[k], n_shingles[k], sigs[j], n_shingles[j]):
+                union(k, j)
+                break
+
