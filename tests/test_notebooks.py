@@ -36,7 +36,7 @@ def execute(name: str, out_dir: Path, parameters: dict | None = None) -> nbforma
         pm.execute_notebook(
             str(P.NOTEBOOKS_DIR / f"{name}.ipynb"), str(out), parameters=parameters or {},
             kernel_name="python3", cwd=str(P.NOTEBOOKS_DIR), progress_bar=False,
-            log_output=False,
+            log_output=False, execution_timeout=300,  # a stuck cell fails, never hangs CI
         )
     finally:
         TIMINGS[f"{name}{' ' + json.dumps(parameters) if parameters else ''}"] = round(

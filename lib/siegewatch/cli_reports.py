@@ -62,6 +62,6 @@ def register(subparsers: Any) -> None:
     p.add_argument("--workers", type=int, default=None, metavar="N",
                    help="notebooks run at once (default: one per core)")
     p.add_argument("--kernel", default="python3", help="Jupyter kernel (default: python3)")
-    p.add_argument("--timeout", type=int, default=600, metavar="SECONDS",
-                   help="time limit per cell, 0 for none (default: 600)")
+    p.add_argument("--timeout", type=int, default=300, metavar="SECONDS",
+                   help="time limit per cell, 0 for none (default: 300)")
     p.set_defaults(func=cmd_report)

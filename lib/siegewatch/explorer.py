@@ -266,11 +266,11 @@ class Explorer:
         from IPython import get_ipython
 
         if get_ipython() is not None:  # only a kernel can show output in a widget
-            self.chart_out.clear_output(wait=True)
-            with self.chart_out:
-                from IPython.display import display
-
-                display(self.chart)
+            # Set the widget's outputs directly rather than capturing with `with out:` and
+            # `clear_output(wait=True)`: capture routes messages through the frontend, and a
+            # headless run (papermill, nbval) could wait forever on an idle kernel.
+            self.chart_out.outputs = ()
+            self.chart_out.append_display_data(self.chart)
 
     def _on_filter(self, change: dict[str, Any]) -> None:
         self.refresh()

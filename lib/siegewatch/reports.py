@@ -30,7 +30,7 @@ from siegewatch import paths as P
 from siegewatch import rendering
 
 KERNEL = "python3"
-CELL_TIMEOUT = 600
+CELL_TIMEOUT = 300
 
 
 class ReportFailed(Exception):
