@@ -39,6 +39,11 @@ class Evidence:
         return f"all {self.total:,} shown"
 
 
+def empty_frame(columns: dict[str, str]) -> pd.DataFrame:
+    """A table with no rows but its columns and dtypes, for charts of an empty window."""
+    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in columns.items()})
+
+
 def cap(df: pd.DataFrame, limit: int = 200) -> Evidence:
     """The first `limit` rows of `df` and its full length."""
     return Evidence(df.head(limit).reset_index(drop=True), int(len(df)))
@@ -192,9 +197,7 @@ def articles_per_outlet(articles: pd.DataFrame) -> pd.DataFrame:
         for o in outlet_parts(r.outlet) or [UNKNOWN_OUTLET]:
             rows.append({"outlet": o, "article_id": r.article_id, "words": r.n_words})
     if not rows:
-        return pd.DataFrame({"outlet": pd.Series(dtype="string"),
-                             "articles": pd.Series(dtype="int64"),
-                             "words": pd.Series(dtype="int64")})
+        return empty_frame({"outlet": "string", "articles": "int64", "words": "int64"})
     df = pd.DataFrame(rows)
     out = df.groupby("outlet").agg(articles=("article_id", "nunique"), words=("words", "sum"))
     out = out.reset_index().sort_values(["articles", "outlet"], ascending=[False, True])
@@ -285,10 +288,9 @@ def duplicates(articles: pd.DataFrame) -> pd.DataFrame:
 def ledger_by_reason(ledger: pd.DataFrame) -> pd.DataFrame:
     """Per reason a span was set aside: spans, files and non-whitespace characters."""
     if ledger.empty:
-        return pd.DataFrame({"reason": pd.Series(dtype="string"),
-                             "spans": pd.Series(dtype="int64"),
-                             "files": pd.Series(dtype="int64"),
-                             "chars": pd.Series(dtype="int64")})
+        return empty_frame(
+            {"reason": "string", "spans": "int64", "files": "int64", "chars": "int64"}
+        )
     out = ledger.assign(chars=ledger["chars"].fillna(0)).groupby("reason").agg(
         spans=("file", "size"), files=("file", "nunique"), chars=("chars", "sum")
     ).reset_index().sort_values("chars", ascending=False)
@@ -348,7 +350,7 @@ def data_quality(
                 f"{lost} lost, {twice} claimed twice: a segmentation bug to report")
     cols = {"check": "string", "count": "int64", "share": "string", "note": "string"}
     if not rows:
-        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in cols.items()})
+        return empty_frame(cols)
     return pd.DataFrame(rows).astype(cols)
 
 
@@ -358,10 +360,9 @@ def data_quality(
 def mentions_by_actor(mentions: pd.DataFrame) -> pd.DataFrame:
     """Per actor: its bloc, mentions and articles mentioning it, most mentioned first."""
     if mentions.empty:
-        return pd.DataFrame({"actor": pd.Series(dtype="string"),
-                             "bloc": pd.Series(dtype="string"),
-                             "mentions": pd.Series(dtype="int64"),
-                             "articles": pd.Series(dtype="int64")})
+        return empty_frame(
+            {"actor": "string", "bloc": "string", "mentions": "int64", "articles": "int64"}
+        )
     m = mentions.assign(bloc=mentions["bloc"].fillna(""))
     out = m.groupby(["actor", "bloc"]).agg(
         mentions=("article_id", "size"), articles=("article_id", "nunique")
@@ -389,7 +390,7 @@ def mentions_over_time(
     cols = {"period": "string", by: "string", "mentions": "int64", "articles": "int64",
             "words": "int64", "per_1000_words": "float64"}
     if m.empty:
-        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in cols.items()})
+        return empty_frame(cols)
     m[by] = m[by].fillna("")
     out = m.groupby(["period", by]).agg(
         mentions=("article_id", "size"), articles=("article_id", "nunique")
@@ -429,7 +430,7 @@ def faction_coverage(
     cols = {"faction": "string", "mentions": "int64", "articles": "int64", "undated": "int64",
             "in_window": "int64", "drawn": "int64"}
     if not rows:
-        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in cols.items()})
+        return empty_frame(cols)
     return pd.DataFrame(rows).astype(cols)
 
 
@@ -468,7 +469,7 @@ def co_mentions(mentions: pd.DataFrame, top: int = 20) -> pd.DataFrame:
     """Articles in which both actors appear, for the `top` actors by articles (with diagonal)."""
     cols = {"actor_a": "string", "actor_b": "string", "articles": "int64"}
     if mentions.empty:
-        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in cols.items()})
+        return empty_frame(cols)
     pairs = mentions[["article_id", "actor"]].drop_duplicates()
     keep = pairs["actor"].value_counts().sort_index().sort_values(
         ascending=False, kind="stable").head(top).index
@@ -520,7 +521,7 @@ def sources_by_type(attributions: pd.DataFrame, articles: pd.DataFrame) -> pd.Da
     cols = {"source_type": "string", "anonymity": "string", "statements": "int64",
             "articles": "int64"}
     if a.empty:
-        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in cols.items()})
+        return empty_frame(cols)
     a["anonymity"] = a["anonymous"].map({True: "anonymous", False: "named"})
     out = a.groupby(["source_type", "anonymity"]).agg(
         statements=("article_id", "size"), articles=("article_id", "nunique")).reset_index()
@@ -534,7 +535,7 @@ def attribution_by_outlet(attributions: pd.DataFrame, articles: pd.DataFrame) ->
     cols = {"outlet": "string", "source_type": "string", "statements": "int64",
             "anonymous": "int64", "share": "float64"}
     if a.empty:
-        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in cols.items()})
+        return empty_frame(cols)
     out = a.groupby(["outlet", "source_type"]).agg(
         statements=("article_id", "size"), anonymous=("anonymous", "sum")).reset_index()
     out["share"] = (out["statements"] / out.groupby("outlet")["statements"].transform("sum")
@@ -565,7 +566,7 @@ def anonymous_share_over_time(
     a = a[a["period"].notna()]
     cols = {"period": "string", "statements": "int64", "anonymous": "int64", "share": "float64"}
     if a.empty:
-        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in cols.items()})
+        return empty_frame(cols)
     out = a.groupby("period").agg(statements=("article_id", "size"),
                                   anonymous=("anonymous", "sum")).reset_index()
     out["share"] = (out["anonymous"] / out["statements"]).round(4)

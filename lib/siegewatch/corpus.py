@@ -261,11 +261,7 @@ def load_corpus(
     """
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
-    options = Options(
-        gazetteer=str(gazetteer) if gazetteer else None,
-        sources=str(sources) if sources else None,
-        outlets=str(outlets) if outlets else None,
-    )
+    options = Options.of(gazetteer, sources, outlets)
     items = list_inputs(paths)
     tables = reduce_results(map_files(items, options, workers))
     return Corpus(tables=tables, roots=[str(p) for p in paths], options=options)

@@ -23,6 +23,11 @@ class Options:
     sources: str | None = None
     outlets: str | None = None
 
+    @classmethod
+    def of(cls, gazetteer: Any = None, sources: Any = None, outlets: Any = None) -> Options:
+        """Options from paths (str or PathLike) or None, stored as strings for pickling."""
+        return cls(*(str(p) if p else None for p in (gazetteer, sources, outlets)))
+
 
 def extract(doc: Document, seg: Segmentation, options: Options) -> dict[str, list[dict[str, Any]]]:
     """Fill dates and provenance on `seg.articles`; return mentions, attributions, events."""

@@ -488,11 +488,7 @@ def build(
         raise BuildError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
-    options = Options(
-        gazetteer=str(gazetteer) if gazetteer else None,
-        sources=str(sources) if sources else None,
-        outlets=str(outlets) if outlets else None,
-    )
+    options = Options.of(gazetteer, sources, outlets)
     t0 = time.perf_counter()
     items = list_inputs(paths)
     root = Path(out) if out is not None else P.PROCESSED_DIR
