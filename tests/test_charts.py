@@ -28,39 +28,27 @@ def datasets(spec: dict) -> list[list[dict]]:
     return out
 
 
-def all_encodings(spec: dict) -> list[dict]:
-    found = []
-
-    def walk(node):
+def nodes(spec) -> list[dict]:
+    """Every dict in a Vega-Lite spec, depth first."""
+    out: list[dict] = []
+    stack = [spec]
+    while stack:
+        node = stack.pop()
         if isinstance(node, dict):
-            if "encoding" in node:
-                found.append(node["encoding"])
-            for v in node.values():
-                walk(v)
+            out.append(node)
+            stack.extend(reversed(list(node.values())))
         elif isinstance(node, list):
-            for v in node:
-                walk(v)
+            stack.extend(reversed(node))
+    return out
 
-    walk(spec)
-    return found
+
+def all_encodings(spec: dict) -> list[dict]:
+    return [n["encoding"] for n in nodes(spec) if "encoding" in n]
 
 
 def params_of(spec: dict) -> dict[str, dict]:
-    out = {}
-
-    def walk(node):
-        if isinstance(node, dict):
-            for p in node.get("params", []) or []:
-                if "select" in p:
-                    out[p["name"]] = p
-            for v in node.values():
-                walk(v)
-        elif isinstance(node, list):
-            for v in node:
-                walk(v)
-
-    walk(spec)
-    return out
+    return {p["name"]: p for n in nodes(spec) for p in (n.get("params") or [])
+            if isinstance(p, dict) and "select" in p}
 
 
 def filters_on(spec: dict, name: str) -> int:

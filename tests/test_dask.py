@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -37,12 +36,9 @@ def scheduler():
 
 
 @pytest.fixture()
-def corpus_with_big_file(tmp_path: Path, raw_dir: Path) -> Path:
+def corpus_with_big_file(corpus_copy: Path, raw_dir: Path) -> Path:
     """The bundled files, plus all of them in one file that is read in chunks."""
-    folder = tmp_path / "corpus"
-    shutil.copytree(raw_dir, folder)
-    for p in folder.iterdir():
-        p.chmod(0o644)
+    folder = corpus_copy
     text = "\n\n".join(p.read_text(encoding="utf-8") for p in sorted(raw_dir.iterdir()))
     (folder / "zz_all.txt").write_text(text, encoding="utf-8")
     return folder

@@ -23,13 +23,6 @@ def _parquet_files(folder: Path) -> dict[str, bytes]:
     }
 
 
-@pytest.fixture()
-def corpus_copy(tmp_path: Path, raw_dir: Path) -> Path:
-    dest = tmp_path / "corpus"
-    shutil.copytree(raw_dir, dest)
-    for p in dest.iterdir():
-        p.chmod(0o644)
-    return dest
 
 
 def test_rebuild_is_byte_identical(tmp_path: Path, raw_dir: Path) -> None:

@@ -67,16 +67,23 @@ class Params:
         """The corpus as shown in reports: relative to the project, never an absolute path."""
         return display_path(self.corpus or P.RAW_DIR)
 
-    def as_dict(self) -> dict[str, Any]:
-        """Parameters as plain values, for a report header or index page."""
+    def as_dict(self, absolute: bool = False) -> dict[str, Any]:
+        """Parameters as plain values: paths shown relative for a report header or index page,
+        or `absolute` for papermill's injected cell (the kernel may run from any folder)."""
+        if absolute:
+            corpus = str(self.corpus) if self.corpus else None
+            gazetteer = str(self.gazetteer) if self.gazetteer else None
+        else:
+            corpus = self.corpus_label
+            gazetteer = display_path(self.gazetteer) if self.gazetteer else None
         return {
-            "corpus": self.corpus_label,
+            "corpus": corpus,
             "start": self.start.isoformat() if self.start else None,
             "end": self.end.isoformat() if self.end else None,
             "freq": self.freq,
             "factions": list(self.factions),
             "outlets": list(self.outlets),
-            "gazetteer": display_path(self.gazetteer) if self.gazetteer else None,
+            "gazetteer": gazetteer,
             "title": self.title,
         }
 

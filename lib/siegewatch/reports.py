@@ -79,16 +79,7 @@ def papermill_parameters(params: Any) -> dict[str, Any]:
     Paths are absolute so the kernel finds them from any folder (the injected cell is hidden
     in the reports and the HTML is scrubbed of them).
     """
-    return {
-        "corpus": str(params.corpus) if params.corpus else None,
-        "start": params.start.isoformat() if params.start else None,
-        "end": params.end.isoformat() if params.end else None,
-        "freq": params.freq,
-        "factions": list(params.factions),
-        "outlets": list(params.outlets),
-        "gazetteer": str(params.gazetteer) if params.gazetteer else None,
-        "title": params.title,
-    }
+    return params.as_dict(absolute=True)
 
 
 # --------------------------------------------------------------------------- export
