@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import csv
 import difflib
+import re
 import threading
 import warnings
 from array import array
-from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import product
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,7 @@ from siegewatch import paths
 from siegewatch.loading import Document
 from siegewatch.matching import choose_matcher
 from siegewatch.segmenting import Segmentation
-from siegewatch.sentences import LineIndex, SentenceIndex
+from siegewatch.sentences import SentenceIndex, sentence_spans
 
 REQUIRED_COLUMNS = ("actor", "bloc", "alias")
 FLAGS = {
@@ -404,23 +405,24 @@ def _candidates_hyperscan(text: str, comp: Compiled) -> Any:
     db.scan(data, match_event_handler=lambda i, _f, t, _fl, _c: add(t * k + i), scratch=scratch)
     if not codes:
         return np.empty((0, 3), dtype=np.int64)
-    code = np.array(codes, dtype=np.int64)
-    end, pid = code // k, code % k
+    end, pid = np.divmod(np.array(codes, dtype=np.int64), k)
     if comp._lengths is None:
         comp._lengths = np.array([len(p.encode("utf-8")) for p in comp.patterns], np.int64)
         comp._left = np.array([e[0] for e in comp.word_edges], dtype=bool)
         comp._right = np.array([e[1] for e in comp.word_edges], dtype=bool)
     start = end - comp._lengths[pid]
-    raw = np.frombuffer(data, dtype=np.uint8)
-    n = len(raw)
-    before = np.where(start > 0, _WORD_BYTES[raw[np.maximum(start - 1, 0)]] & (start > 0), False)
-    after = np.where(end < n, _WORD_BYTES[raw[np.minimum(end, n - 1)]], False)
-    ok = ~(comp._left[pid] & before) & ~(comp._right[pid] & after)
+    # The text with a non-word byte at each edge: padded[i] is byte i - 1, so the bytes
+    # before and after a match are padded[start] and padded[end + 1], with no edge cases
+    # (few numpy calls: on small documents their fixed cost is most of the post-pass).
+    padded = np.frombuffer(b"\0" + data + b"\0", dtype=np.uint8)
+    glued = comp._left[pid] & _WORD_BYTES[padded[start]]
+    glued |= comp._right[pid] & _WORD_BYTES[padded[end + 1]]
+    ok = np.flatnonzero(~glued)
     start, end, pid = start[ok], end[ok], pid[ok]
-    if n != len(text):
+    if len(data) != len(text):
         # Byte -> character offsets: matches fall on character boundaries, so subtract the
         # UTF-8 continuation bytes (0b10xxxxxx) that come before each offset.
-        cont = np.flatnonzero((raw & 0xC0) == 0x80)
+        cont = np.flatnonzero((padded[1:-1] & 0xC0) == 0x80)
         start = start - np.searchsorted(cont, start)
         end = end - np.searchsorted(cont, end)
     return np.stack([start, end, pid], axis=1)
@@ -459,46 +461,54 @@ def _candidates_python(text: str, comp: Compiled) -> Any:
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
-def resolve(comp: Compiled, hits: Any) -> list[tuple[int, int, int]]:
-    """Alias spans (start, end, group), leftmost then longest first, none overlapping."""
+def _resolved(comp: Compiled, hits: Any) -> tuple[Any, Any, Any]:
+    """`resolve` as three numpy arrays (starts, ends, groups), for callers that stay in numpy."""
     import numpy as np
 
     if not len(hits):
-        return []
+        empty = np.empty(0, dtype=np.int64)
+        return empty, empty, empty
     s, e, p = hits[:, 0], hits[:, 1], hits[:, 2]
     order = np.lexsort((p, s - e, s))  # by start, then longest, then pattern
     s, e, g = s[order], e[order], comp.group[p[order]]
-    # Clusters of overlapping spans: a span opens one when it starts at or after the end of
-    # every span before it. Most clusters are one span, or a long span with spans inside it.
+    # A span opens a cluster of overlapping spans when it starts at or after the end of every
+    # span before it. When every span lies inside the one opening its cluster (a long alias
+    # with shorter ones inside it: nearly always), leftmost-longest keeps just the openers.
     reach = np.maximum.accumulate(e)
-    opens = np.empty(len(s), dtype=bool)
-    opens[0] = True
-    opens[1:] = s[1:] >= reach[:-1]
-    cluster = np.cumsum(opens) - 1
-    first = np.flatnonzero(opens)
-    cluster_end = np.maximum.reduceat(e, first)
-    nested = cluster_end == e[first]  # everything in the cluster lies inside its first span
-    keep = opens & nested[cluster]
-    starts, ends = s.tolist(), e.tolist()
-    for c in np.flatnonzero(~nested).tolist():  # chains of partial overlaps: greedy
-        lo = int(first[c])
-        hi = int(first[c + 1]) if c + 1 < len(first) else len(s)
-        last = -1
-        for i in range(lo, hi):
-            if starts[i] >= last:
-                keep[i] = True
-                last = ends[i]
+    keep = np.empty(len(s), dtype=bool)
+    keep[0] = True
+    np.greater_equal(s[1:], reach[:-1], out=keep[1:])
     idx = np.flatnonzero(keep)
-    return list(zip(s[idx].tolist(), e[idx].tolist(), g[idx].tolist(), strict=True))
+    # Nested clusters: the reach at the end of each cluster is its opener's own end.
+    last = np.append(idx[1:] - 1, len(s) - 1)
+    if not np.array_equal(reach[last], e[idx]):  # chains of partial overlaps: greedy
+        starts, ends = s.tolist(), e.tolist()
+        kept, edge = [], -1
+        for i, (a, b) in enumerate(zip(starts, ends, strict=True)):
+            if a >= edge:
+                kept.append(i)
+                edge = b
+        idx = np.array(kept, dtype=np.int64)
+    return s[idx], e[idx], g[idx]
+
+
+def resolve(comp: Compiled, hits: Any) -> list[tuple[int, int, int]]:
+    """Alias spans (start, end, group), leftmost then longest first, none overlapping."""
+    s, e, g = _resolved(comp, hits)
+    return list(zip(s.tolist(), e.tolist(), g.tolist(), strict=True))
+
+
+def _candidates(text: str, comp: Compiled, matcher: str | None) -> Any:
+    """Candidate rows of the chosen engine (looked up at call time: the bench swaps them)."""
+    find = _candidates_hyperscan if choose_matcher(matcher) == "hyperscan" else _candidates_python
+    return find(text, comp)
 
 
 def match_spans(text: str, gazetteer: Gazetteer | Compiled | str | Path | None = None,
                 matcher: str | None = None) -> list[tuple[int, int, int]]:
     """One pass over `text` for all aliases: resolved (start, end, alias group) spans."""
     comp = gazetteer if isinstance(gazetteer, Compiled) else compile_gazetteer(gazetteer)
-    which = choose_matcher(matcher)
-    find = _candidates_hyperscan if which == "hyperscan" else _candidates_python
-    return resolve(comp, find(text, comp))
+    return resolve(comp, _candidates(text, comp, matcher))
 
 
 def article_context(text: str, spans: Iterable[tuple[int, int]], cues: dict[str, str]
@@ -513,17 +523,75 @@ def article_context(text: str, spans: Iterable[tuple[int, int]], cues: dict[str,
     return top if n > m else None
 
 
+def _can_overlap(a: str, b: str) -> bool:
+    """Whether an occurrence of `a` and one of `b` can share characters (other than being
+    the very same occurrence of the same word)."""
+    if not a or not b:
+        return True
+    if a != b and (a in b or b in a):
+        return True
+    return any(a[-k:] == b[:k] for k in range(1, min(len(a), len(b))))
+
+
+@lru_cache(maxsize=16)
+def _cue_pattern(cues: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One regex finding every occurrence of every cue, when no two occurrences can overlap;
+    None when they can (then `str.count` per block is the rule)."""
+    if not cues or any(_can_overlap(a, b) for a in cues for b in cues):
+        return None
+    # No groups: with plain alternatives the engine skips ahead to their first letters.
+    return re.compile("|".join(re.escape(c) for c in cues))
+
+
+def _article_contexts(text: str, blocks: Sequence[tuple[int, int, str, str]],
+                      cues: dict[str, str]) -> dict[str, str | None]:
+    """`article_context` of every article, for sorted `blocks` (start, end, article, role).
+
+    Counting every cue in every block is blocks x cues `str.count` calls. When no two cue
+    occurrences can overlap and blocks do not overlap, one regex pass over the text finds
+    them all and each is counted for the block that holds it: the same counts.
+    """
+    import numpy as np
+
+    pattern = _cue_pattern(tuple(cues))
+    disjoint = all(a[1] <= b[0] for a, b in zip(blocks, blocks[1:], strict=False))
+    if pattern is None or not disjoint:
+        spans: dict[str, list[tuple[int, int]]] = {}
+        for b in blocks:
+            spans.setdefault(b[2], []).append((b[0], b[1]))
+        return {a: article_context(text, s, cues) for a, s in spans.items()}
+    names = list(dict.fromkeys(cues.values()))  # the contexts
+    context_of_cue = {cue: names.index(c) for cue, c in cues.items()}
+    articles: dict[str, int] = {}
+    article_of_block = np.array([articles.setdefault(b[2], len(articles)) for b in blocks],
+                                dtype=np.int64)
+    found = np.array([(m.start(), m.end(), context_of_cue[m.group()])
+                      for m in pattern.finditer(text)],
+                     dtype=np.int64).reshape(-1, 3)
+    block_start = np.array([b[0] for b in blocks], dtype=np.int64)
+    block_end = np.array([b[1] for b in blocks], dtype=np.int64)
+    bi = np.searchsorted(block_start, found[:, 0], side="right") - 1
+    ok = (bi >= 0) & (found[:, 1] <= block_end[np.maximum(bi, 0)])
+    counts = np.zeros((len(articles), len(names)), dtype=np.int64)
+    np.add.at(counts, (article_of_block[bi[ok]], found[ok, 2]), 1)
+    out: dict[str, str | None] = {}
+    for article, row in zip(articles, counts.tolist(), strict=True):
+        top = max(row, default=0)
+        out[article] = names[row.index(top)] if top > 0 and row.count(top) == 1 else None
+    return out
+
+
 # --------------------------------------------------------------------------- mentions
 
 
 def _previous_word(text: str, start: int, floor: int) -> str:
     i = start
-    while i > floor and not _is_word(text[i - 1]):
+    while i > floor and text[i - 1] not in _WORD:
         if text[i - 1] == "\n":
             return ""
         i -= 1
     j = i
-    while j > floor and _is_word(text[j - 1]):
+    while j > floor and text[j - 1] in _WORD:
         j -= 1
     return text[j:i].lower()
 
@@ -538,9 +606,45 @@ def _choose(rows: list[Alias], context: str | None) -> Alias | None:
     return None
 
 
+def _line_numbers(text: str, offsets: Any) -> Any:
+    """1-based line number of each offset (a numpy array), by one binary search for all."""
+    import numpy as np
+
+    # after[k]: the offset just after the k-th newline (the last one lies past the text).
+    after = np.cumsum([len(line) + 1 for line in text.split("\n")])
+    return np.searchsorted(after, offsets, side="right") + 1
+
+
+def _sentences(text: str, offsets: Sequence[int], block_ids: Sequence[int],
+               blocks: Sequence[tuple[int, int, str, str]], disjoint: bool) -> list[str]:
+    """The sentence around each offset, splitting only the blocks that hold one."""
+    import numpy as np
+
+    if not disjoint:  # the general rule: sentences of every searched block, in one index
+        index = SentenceIndex(text, [(b[0], b[1]) for b in blocks])
+        return [index.sentence(s) for s in offsets]
+    # Blocks do not overlap, so an offset's sentence lies in its own block: the blocks without
+    # a mention need no splitting.
+    spans: list[tuple[int, int]] = []
+    for bi in sorted(set(block_ids)):
+        spans.extend(sentence_spans(text, blocks[bi][0], blocks[bi][1]))
+    if not spans:
+        return ["" for _ in offsets]
+    lo = np.array([a for a, _ in spans], dtype=np.int64)
+    hi = np.array([b for _, b in spans], dtype=np.int64)
+    at = np.asarray(offsets, dtype=np.int64)
+    i = np.searchsorted(lo, at, side="right") - 1
+    j = np.maximum(i, 0)
+    inside = ((i >= 0) & (hi[j] > at)).tolist()
+    return [text[a:b] if ok else "" for a, b, ok in zip(lo[j].tolist(), hi[j].tolist(), inside,
+                                                          strict=True)]
+
+
 def find_mentions(doc: Document, seg: Segmentation, gazetteer: str | None,
                   matcher: str | None = None) -> list[dict[str, Any]]:
     """`mentions` rows for every actor mention in the titles, bodies and captions of articles."""
+    import numpy as np
+
     comp = compile_gazetteer(gazetteer)
     gaz = comp.gazetteer
     text = doc.text
@@ -550,54 +654,67 @@ def find_mentions(doc: Document, seg: Segmentation, gazetteer: str | None,
     )
     if not blocks:
         return []
-    spans = match_spans(text, comp, matcher)
-    starts = [b[0] for b in blocks]
+    starts, ends, group = _resolved(comp, _candidates(text, comp, matcher))
+    if not len(starts):
+        return []
+    # The block of each span: the last one starting at or before it, if the span ends in it.
+    block_start = np.array([b[0] for b in blocks], dtype=np.int64)
+    block_end = np.array([b[1] for b in blocks], dtype=np.int64)
+    bi = np.searchsorted(block_start, starts, side="right") - 1
+    inside = np.flatnonzero((bi >= 0) & (ends <= block_end[np.maximum(bi, 0)]))
+    hits = zip(starts[inside].tolist(), ends[inside].tolist(), group[inside].tolist(),
+               bi[inside].tolist(), strict=True)
+    disjoint = all(a[1] <= b[0] for a, b in zip(blocks, blocks[1:], strict=False))
+    contexts: dict[str, str | None] | None = None
 
-    def block_of(s: int, e: int) -> int | None:
-        i = bisect_right(starts, s) - 1
-        return i if i >= 0 and e <= blocks[i][1] else None
+    def context_of(article_id: str) -> str | None:
+        nonlocal contexts
+        if contexts is None:  # once per document, and only when an alias needs it
+            contexts = _article_contexts(text, blocks, gaz.cues)
+        return contexts[article_id]
 
-    by_article: dict[str, list[tuple[int, int, int, int]]] = {}
-    article_blocks: dict[str, list[tuple[int, int]]] = {}
-    for b in blocks:
-        article_blocks.setdefault(b[2], []).append((b[0], b[1]))
-    for s, e, g in spans:
-        bi = block_of(s, e)
-        if bi is not None:
-            by_article.setdefault(blocks[bi][2], []).append((s, e, g, bi))
-
-    lines = LineIndex(text)
-    sentences = SentenceIndex(text, [(b[0], b[1]) for b in blocks])
-    rows: list[dict[str, Any]] = []
-    for article_id, hits in by_article.items():
-        context = None
-        if any(a.context for _, _, g, _ in hits for a in comp.groups[g]):
-            context = article_context(text, article_blocks[article_id], gaz.cues)
-        prev: tuple[int, Alias, int] | None = None  # end, alias, block of the last kept mention
-        for s, e, g, bi in hits:
-            rows_g = comp.groups[g]
-            if rows_g[0].ignore:
-                prev = None
-                continue
-            a = _choose(rows_g, context)
-            if a is None or a.ignore:
-                continue
-            if a.place and _previous_word(text, s, blocks[bi][0]) in gaz.locatives:
-                continue
-            if prev is not None and prev[2] == bi:
-                gap = text[prev[0]:s]
-                if a.generic and not prev[1].generic and gap.strip() == "" and gap:
-                    continue  # "the Jaish al-Islam rebels": the generic word describes it
-                if a.actor == prev[1].actor and gap.strip() == "(":
-                    continue  # "Syrian Democratic Forces (SDF)": one mention
-            rows.append({
-                "article_id": article_id, "file": doc.file, "line": lines.line(s),
-                "actor": a.actor, "bloc": a.bloc, "surface": text[s:e], "start": s, "end": e,
-                "sentence": sentences.sentence(s), "role": blocks[bi][3],
-            })
-            prev = (e, a, bi)
-    rows.sort(key=lambda r: r["start"])
-    return rows
+    # Hits are in start order, so each article's hits come in its own order: the state of the
+    # reading rules (the last kept mention) is kept per article.
+    prev_of: dict[str, tuple[int, Alias, int] | None] = {}  # end, alias, block of the last kept
+    chosen: dict[tuple[int, str | None], Alias | None] = {}
+    kept: list[tuple[int, int, int, Alias]] = []
+    for s, e, g, b in hits:
+        article_id = blocks[b][2]
+        rows_g = comp.groups[g]
+        if rows_g[0].ignore:
+            prev_of[article_id] = None
+            continue
+        context = context_of(article_id) if any(a.context for a in rows_g) else None
+        key = (g, context)
+        if key not in chosen:
+            chosen[key] = _choose(rows_g, context)
+        a = chosen[key]
+        if a is None or a.ignore:
+            continue
+        if a.place and _previous_word(text, s, blocks[b][0]) in gaz.locatives:
+            continue
+        prev = prev_of.get(article_id)
+        if prev is not None and prev[2] == b:
+            gap = text[prev[0]:s]
+            if a.generic and not prev[1].generic and gap.strip() == "" and gap:
+                continue  # "the Jaish al-Islam rebels": the generic word describes it
+            if a.actor == prev[1].actor and gap.strip() == "(":
+                continue  # "Syrian Democratic Forces (SDF)": one mention
+        kept.append((s, e, b, a))
+        prev_of[article_id] = (e, a, b)
+    if not kept:
+        return []
+    offsets = [k[0] for k in kept]
+    lines = _line_numbers(text, np.array(offsets, dtype=np.int64)).tolist()
+    sentences = _sentences(text, offsets, [k[2] for k in kept], blocks, disjoint)
+    file = doc.file
+    # Already in start order: spans do not overlap and came sorted.
+    return [
+        {"article_id": blocks[b][2], "file": file, "line": line, "actor": a.actor,
+         "bloc": a.bloc, "surface": text[s:e], "start": s, "end": e, "sentence": sentence,
+         "role": blocks[b][3]}
+        for (s, e, b, a), line, sentence in zip(kept, lines, sentences, strict=True)
+    ]
 
 
 # --------------------------------------------------------------------------- helpers

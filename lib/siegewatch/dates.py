@@ -269,20 +269,30 @@ def triggers(text: str, matcher: str | None = None) -> list[int]:
     return _python_triggers(text)
 
 
-def _before(text: str, block_start: int, s: int) -> tuple[int, dict[str, str | None]]:
-    """Start of the expression with the words before `s` that belong to it, and those words
-    (prep, mod, dir, bday: un-reversed, lower case)."""
+_NO_WORDS: tuple[None, None, None, None] = (None, None, None, None)
+_BEFORE_GROUPS = ("prep", "dir", "mod", "mod2", "bday")
+
+
+def _before(text: str, block_start: int, s: int) -> tuple[int, tuple[str | None, ...]]:
+    """Start of the expression with the words before `s` that belong to it, and those words:
+    (prep, dir, mod, bday), un-reversed, lower case; mod is `mod2` when there is no `mod`."""
     lo = max(block_start, s - _LOOKBACK)
     if s - 1 < lo or text[s - 1] not in " -":
-        return s, {}
+        return s, _NO_WORDS
     rev = text[lo:s][::-1]
     m = BEFORE.match(rev)
     if m is None or m.end() == 0:
-        return s, {}
+        return s, _NO_WORDS
     if m.end() < len(rev) and rev[m.end()].isalnum():
-        return s, {}  # the window cut a word: read nothing rather than half a word
-    words = {k: (v[::-1].lower() if v else None) for k, v in m.groupdict().items()}
-    return s - m.end(), words
+        return s, _NO_WORDS  # the window cut a word: read nothing rather than half a word
+    prep, direction, mod, mod2, bday = m.group(*_BEFORE_GROUPS)
+    mod = mod or mod2
+    return s - m.end(), (_forward(prep), _forward(direction), _forward(mod), _forward(bday))
+
+
+def _forward(word: str | None) -> str | None:
+    """A word read backwards by BEFORE, the right way round and in lower case."""
+    return word[::-1].lower() if word else None
 
 
 def _expression(
@@ -305,10 +315,7 @@ def _expression(
         x.kind, x.unit = "dayword", g("dayword").lower()
         return x
     monthish = kind in ("month", "monthyear")
-    x.start, words = _before(text, block[0], s)
-    prep, direction = words.get("prep"), words.get("dir")
-    mod = words.get("mod") or words.get("mod2")  # "late last year", "late in 2016"
-    bday = words.get("bday")
+    x.start, (prep, direction, mod, bday) = _before(text, block[0], s)  # mod: "late in 2016"
     if bday and not monthish:
         return None  # "5 Monday", "12 2014": a number, not a date
     x.prep, x.mod = prep, mod
@@ -356,6 +363,18 @@ def _expression(
 
 # Kinds whose reading depends on whether the clause speaks of the future.
 _TENSED = frozenset(("day", "month", "month_year", "weekday"))
+_CLAUSE_WINDOW = 120
+
+
+def _clause_start(text: str, block_start: int, s: int) -> int:
+    """Where the clause leading up to `s` begins: after the last CLAUSE_END character of the
+    block before `s`, and at most _CLAUSE_WINDOW characters back."""
+    # CLAUSE_END matches single characters and only the last one before `s` counts, if it
+    # lies in the window (or ends just at its start): the window is searched backwards
+    # instead of listing every clause end of the block.
+    lo = max(block_start, s - _CLAUSE_WINDOW - 1)
+    m = CLAUSE_END.search(text[lo:s][::-1])
+    return max(s - m.start() if m else block_start, s - _CLAUSE_WINDOW)
 
 
 def scan(
@@ -370,7 +389,6 @@ def scan(
     i = bisect_left(hits, start)
     n = len(hits)
     block = (start, end)
-    clauses: list[int] | None = None
     while i < n and hits[i] < end:
         s = hits[i]
         i += 1
@@ -384,10 +402,7 @@ def scan(
             continue
         if x.kind in _TENSED:
             # Does the clause leading up to the expression speak of the future?
-            if clauses is None:
-                clauses = [c.end() for c in CLAUSE_END.finditer(text, start, end)]
-            k = bisect_right(clauses, x.start) - 1
-            lo = max(clauses[k] if k >= 0 else start, x.start - 120)
+            lo = _clause_start(text, start, x.start)
             x.future = _FUTURE.search(text, lo, x.start) is not None
         out.append(x)
         last = x.end
@@ -553,6 +568,9 @@ def parse_export_date(value: str) -> tuple[dt.date, str] | None:
     return None
 
 
+_ANCHOR_KINDS = ("day", "month_year")
+
+
 @dataclass(frozen=True)
 class _Anchor:
     date: dt.date
@@ -566,7 +584,9 @@ def caption_anchors(captions: list[tuple[int, str, list[Expression]]]) -> list[_
     full: list[_Anchor] = []
     yearless: list[tuple[int, str, Expression]] = []
     for line, text, exprs in captions:
-        if FILE_CAPTION.search(text):
+        # Only full or yearless days and month-years make anchors: test for an old photo's
+        # caption (a slow case-insensitive search) only when the caption holds one.
+        if not any(x.kind in _ANCHOR_KINDS for x in exprs) or FILE_CAPTION.search(text):
             continue
         for x in exprs:
             words = text[x.core - x.block[0] : x.end - x.block[0]]
@@ -748,14 +768,14 @@ def _event_rows(
     text = doc.text
     out: list[dict[str, Any]] = []
     for b, xs in zip(blocks, body, strict=True):
-        if not xs:
-            continue
-        spans = sentence_spans(text, b["start"], b["end"])
-        starts = [s for s, _ in spans]
+        spans: list[tuple[int, int]] | None = None
         for x in xs:
             r = resolve(x, date)
             if r is None:
                 continue
+            if spans is None:  # split the block only when it holds an event
+                spans = sentence_spans(text, b["start"], b["end"])
+                starts = [s for s, _ in spans]
             lo, hi, precision, relative = r
             i = bisect_right(starts, x.start) - 1
             s, e = spans[i] if i >= 0 else (b["start"], b["end"])

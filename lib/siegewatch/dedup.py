@@ -29,14 +29,36 @@ MIN_WORDS = 25  # shorter texts are compared exactly, not approximately
 _CHUNK = 16384  # shingles hashed at a time
 
 _WORD = re.compile(r"\w+")
+# ASCII bytes that `\w` does not match become spaces; bytes of multi-byte UTF-8 characters stay.
+_ASCII_NON_WORD_TO_SPACE = bytes(
+    c if c >= 128 or c == ord("_") or chr(c).isalnum() else ord(" ") for c in range(256)
+)
+_NON_ASCII_NON_WORD = re.compile(r"[^\x00-\x7f\w]")  # no "+": faster, split() joins runs
 _RNG = np.random.default_rng(20161212)  # fixed seed: signatures are identical across runs
 _A = _RNG.integers(1, 2**63, size=N_HASHES, dtype=np.uint64) | np.uint64(1)
 _B = _RNG.integers(0, 2**63, size=N_HASHES, dtype=np.uint64)
 _MIX = np.array([0x9E3779B97F4A7C15 >> k for k in range(SHINGLE)], dtype=np.uint64) | np.uint64(1)
+_FNV = 0x100000001B3
+# A shingle's hash is h = h * _FNV + word_k * _MIX[k] over its words, modulo 2**64; unrolled,
+# word k is multiplied by _MIX[k] * _FNV ** (SHINGLE - 1 - k), the same number modulo 2**64.
+_SHINGLE_COEF = [
+    np.uint64(int(m) * pow(_FNV, SHINGLE - 1 - k, 2**64) % 2**64) for k, m in enumerate(_MIX)
+]
+_A_COL = _A[:, None]
+_B_COL = _B[:, None]
 
 
 def normalized_words(text: str) -> list[str]:
-    return _WORD.findall(text.lower())
+    """The `\\w+` runs of the lower-cased text (what shingles are made of)."""
+    # Same result as `_WORD.findall(text.lower())`, about three times faster: one byte-table
+    # pass turns ASCII non-word characters into spaces, a regex does the same for the rare
+    # non-ASCII ones (curly quotes, dashes, no-break spaces), and str.split cuts at the spaces.
+    # No whitespace character is a word character, so the pieces are exactly the runs.
+    low = text.lower().encode("utf-8", "surrogatepass")
+    spaced = low.translate(_ASCII_NON_WORD_TO_SPACE).decode("utf-8", "surrogatepass")
+    if not spaced.isascii():
+        spaced = _NON_ASCII_NON_WORD.sub(" ", spaced)
+    return spaced.split()
 
 
 _CRC: dict[str, int] = {}  # word -> crc32, shared by the articles a worker signs
@@ -47,10 +69,10 @@ def _word_hashes(words: list[str]) -> list[int]:
     if len(_CRC) > 500_000:
         _CRC.clear()
     codes = list(map(_CRC.get, words))
-    if None in codes:
-        for i, c in enumerate(codes):
-            if c is None:
-                c = codes[i] = _CRC[words[i]] = zlib.crc32(words[i].encode())
+    if None in codes:  # some words are new: hash each new word once, then look all up again
+        for w in set(words).difference(_CRC):
+            _CRC[w] = zlib.crc32(w.encode())
+        codes = list(map(_CRC.get, words))
     return codes  # type: ignore[return-value]
 
 
@@ -63,15 +85,17 @@ def signature(text: str) -> tuple[str, bytes, int]:
     w = np.fromiter(_word_hashes(words), dtype=np.uint64, count=len(words))
     n = len(words) - SHINGLE + 1
     with np.errstate(over="ignore"):
-        sh = np.zeros(n, dtype=np.uint64)
-        for k in range(SHINGLE):
-            sh = sh * np.uint64(0x100000001B3) + w[k : k + n] * _MIX[k]
-        sh = np.unique(sh)
+        sh = w[:n] * _SHINGLE_COEF[0]  # in place from here: fewer passes over the array
+        for k in range(1, SHINGLE):
+            sh += w[k : k + n] * _SHINGLE_COEF[k]
+        sh.sort()  # then keep the first of equal neighbours: np.unique, minus its overhead
+        sh = sh[np.concatenate(([True], sh[1:] != sh[:-1]))]
         # In chunks, so a multi-megabyte article needs N_HASHES x CHUNK words of memory, not
         # N_HASHES x its size (a 4 MB line of prose otherwise takes most of a gigabyte).
         mins = np.full(N_HASHES, np.iinfo(np.uint64).max, dtype=np.uint64)
         for k in range(0, sh.size, _CHUNK):
-            hashed = np.multiply.outer(_A, sh[k : k + _CHUNK]) + _B[:, None]
+            hashed = _A_COL * sh[k : k + _CHUNK]
+            hashed += _B_COL
             np.minimum(mins, hashed.min(axis=1), out=mins)
     return exact, mins.astype("<u8").tobytes(), int(sh.size)
 
