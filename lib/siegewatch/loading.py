@@ -208,6 +208,11 @@ def _walk(root: Path) -> Iterator[tuple[Path, str] | Unreadable]:
 # --------------------------------------------------------------------------- decoding
 
 
+# Control bytes that do not occur in text (NUL is counted apart; tab, newlines, form feed and
+# the DOS end-of-file mark do occur).
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (0, 9, 10, 11, 12, 13, 26))
+
+
 def sniff_binary(data: bytes) -> str | None:
     """Return a description of why `data` is not text, or None if it looks like text."""
     for magic, what in _MAGIC:
@@ -224,7 +229,7 @@ def sniff_binary(data: bytes) -> str | None:
     # about one in ten. NUL bytes are counted apart: a few inside text are tolerated (and
     # replaced by spaces), a file made mostly of them is padding, not text.
     nuls = head.count(0)
-    controls = sum(1 for b in head if b < 32 and b not in (0, 9, 10, 11, 12, 13, 26))
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
     if controls > 2 and controls / len(head) > 0.02:
         return "binary data (too many of its bytes are control characters)"
     if nuls / len(head) > 0.30:

@@ -26,6 +26,7 @@ import json
 import os
 import shutil
 import sys
+import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -456,6 +457,7 @@ class BuildStats:
     n_articles: int = 0
     n_parts: int = 0
     seconds: float = 0.0
+    seconds_reduce: float = 0.0  # of `seconds`: marking duplicates across the parts
 
 
 def build(
@@ -481,8 +483,6 @@ def build(
     or "dask" (the cluster at `scheduler`, or a local one). `initializer` runs in each local
     worker before any task (the benchmark swaps the matcher with it).
     """
-    import time
-
     if engine not in ENGINES:
         raise BuildError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
     if isinstance(paths, (str, os.PathLike)):
@@ -585,7 +585,9 @@ def _build_into(
         close = getattr(results, "close", None)
         if close is not None:
             close()
+    t_reduce = time.perf_counter()
     n_dups = _mark_duplicates(tmp, n_parts)
+    t_reduce = time.perf_counter() - t_reduce
     manifest = {
         "format": CACHE_FORMAT,
         "library": __version__,
@@ -601,7 +603,8 @@ def _build_into(
         "tables": {name: schema.columns(name) for name in TABLE_NAMES},
     }
     (tmp / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
-    return BuildStats(tmp, False, len(items), total, rows["articles"], n_parts)
+    return BuildStats(tmp, False, len(items), total, rows["articles"], n_parts,
+                      seconds_reduce=t_reduce)
 
 
 def _mark_duplicates(folder: Path, n_parts: int) -> int:
