@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import os
 import re
 import threading
 import warnings
@@ -29,7 +30,7 @@ from siegewatch import paths
 from siegewatch.loading import Document
 from siegewatch.matching import choose_matcher
 from siegewatch.segmenting import Segmentation
-from siegewatch.sentences import SentenceIndex, sentence_spans
+from siegewatch.sentences import BlockSentences, SentenceIndex
 
 REQUIRED_COLUMNS = ("actor", "bloc", "alias")
 FLAGS = {
@@ -218,22 +219,30 @@ def _parse(path: Path) -> Gazetteer:
                      warnings=notes)
 
 
-_GAZETTEERS: dict[tuple[str, int, int], Gazetteer] = {}
+_GAZETTEERS: dict[tuple[int, int, int, int], Gazetteer] = {}
 
 
-def _stamp(path: Path) -> tuple[str, int, int]:
+def _stamp(path: Path) -> tuple[int, int, int, int]:
+    """Which file (device, inode) and which version (mtime, size) a gazetteer is.
+
+    The companions' mtimes are folded in, so editing any of the three CSVs is seen. Plain
+    `os.stat` calls (no `resolve`, no `exists` before each `stat`): this runs per document.
+    """
     try:
-        st = path.stat()
+        st = os.stat(path)
     except FileNotFoundError:
         raise GazetteerError(
             f"{path}: file not found; pass an existing CSV or omit it to use the bundled one."
         ) from None
     extra = 0
     for name in ("contexts.csv", "locatives.csv"):
-        comp = _companion(path, name)
-        if comp.exists():
-            extra ^= comp.stat().st_mtime_ns
-    return str(path.resolve()), st.st_mtime_ns ^ extra, st.st_size
+        for comp in (path.parent / name, paths.GAZETTEER.parent / name):  # as `_companion`
+            try:
+                extra ^= os.stat(comp).st_mtime_ns
+                break
+            except (FileNotFoundError, NotADirectoryError):
+                continue
+    return st.st_dev, st.st_ino, st.st_mtime_ns ^ extra, st.st_size
 
 
 def load_gazetteer(path: str | Path | None = None) -> Gazetteer:
@@ -616,7 +625,8 @@ def _line_numbers(text: str, offsets: Any) -> Any:
 
 
 def _sentences(text: str, offsets: Sequence[int], block_ids: Sequence[int],
-               blocks: Sequence[tuple[int, int, str, str]], disjoint: bool) -> list[str]:
+               blocks: Sequence[tuple[int, int, str, str]], disjoint: bool,
+               sentences: BlockSentences) -> list[str]:
     """The sentence around each offset, splitting only the blocks that hold one."""
     import numpy as np
 
@@ -627,7 +637,7 @@ def _sentences(text: str, offsets: Sequence[int], block_ids: Sequence[int],
     # a mention need no splitting.
     spans: list[tuple[int, int]] = []
     for bi in sorted(set(block_ids)):
-        spans.extend(sentence_spans(text, blocks[bi][0], blocks[bi][1]))
+        spans.extend(sentences.block(blocks[bi][0], blocks[bi][1]).spans)
     if not spans:
         return ["" for _ in offsets]
     lo = np.array([a for a, _ in spans], dtype=np.int64)
@@ -641,7 +651,8 @@ def _sentences(text: str, offsets: Sequence[int], block_ids: Sequence[int],
 
 
 def find_mentions(doc: Document, seg: Segmentation, gazetteer: str | None,
-                  matcher: str | None = None) -> list[dict[str, Any]]:
+                  matcher: str | None = None,
+                  sentences: BlockSentences | None = None) -> list[dict[str, Any]]:
     """`mentions` rows for every actor mention in the titles, bodies and captions of articles."""
     import numpy as np
 
@@ -706,14 +717,15 @@ def find_mentions(doc: Document, seg: Segmentation, gazetteer: str | None,
         return []
     offsets = [k[0] for k in kept]
     lines = _line_numbers(text, np.array(offsets, dtype=np.int64)).tolist()
-    sentences = _sentences(text, offsets, [k[2] for k in kept], blocks, disjoint)
+    around = _sentences(text, offsets, [k[2] for k in kept], blocks, disjoint,
+                        sentences or BlockSentences(text))
     file = doc.file
     # Already in start order: spans do not overlap and came sorted.
     return [
         {"article_id": blocks[b][2], "file": file, "line": line, "actor": a.actor,
          "bloc": a.bloc, "surface": text[s:e], "start": s, "end": e, "sentence": sentence,
          "role": blocks[b][3]}
-        for (s, e, b, a), line, sentence in zip(kept, lines, sentences, strict=True)
+        for (s, e, b, a), line, sentence in zip(kept, lines, around, strict=True)
     ]
 
 

@@ -31,7 +31,7 @@ from siegewatch import paths
 from siegewatch import patterns as P
 from siegewatch.loading import Document, LoadError
 from siegewatch.segmenting import BODY_ROLES, Segmentation
-from siegewatch.sentences import LineIndex, SentenceIndex
+from siegewatch.sentences import BlockSentences, LineIndex, SentenceIndex
 
 
 class SourcesError(LoadError, ValueError):
@@ -476,11 +476,13 @@ def cue_candidates(text: str, engine: str | None = None) -> list[int]:
 
 
 def find_attributions(
-    doc: Document, seg: Segmentation, sources: str | None
+    doc: Document, seg: Segmentation, sources: str | None,
+    sentences: BlockSentences | None = None,
 ) -> list[dict[str, Any]]:
     """`attributions` rows for every attributed statement in the document's articles."""
     table = load_sources(sources)
     text = doc.text
+    sentences = sentences or BlockSentences(text)
     low: str | None = None
     lines: LineIndex | None = None
     rows: list[dict[str, Any]] = []
@@ -505,7 +507,7 @@ def find_attributions(
                 lines = LineIndex(text)
                 low = text.lower().replace("’", "'")  # same length: offsets stay valid
             for hit, cue, sent in _block_attributions(text, low, bs, be, cues, ordinal,
-                                                      state):
+                                                      state, sentences):
                 s0, s1 = sent
                 if s1 - s0 > _MAX_SENTENCE:
                     s0 = max(s0, hit.start - _MAX_SENTENCE // 2)
@@ -521,11 +523,11 @@ def find_attributions(
 
 def _block_attributions(
     text: str, low: str, bs: int, be: int, cues: list[re.Match[str]], ordinal: int,
-    state: _ArticleState,
+    state: _ArticleState, doc_sentences: BlockSentences,
 ) -> list[tuple[_Hit, str, tuple[int, int]]]:
     out: list[tuple[_Hit, str, tuple[int, int]]] = []
     in_sentence: dict[tuple[int, int], list[_Hit]] = {}
-    sentences: SentenceIndex | None = None  # built at the first cue outside a quotation
+    sentences: SentenceIndex | None = None  # split at the first cue outside a quotation
     # Quote state, counted incrementally from one cue to the next (linear in the block).
     pos, curly_open, straight = bs, 0, 0
     for m in cues:
@@ -536,7 +538,7 @@ def _block_attributions(
         if curly_open > 0 or straight % 2 == 1:
             continue  # inside a direct quotation: the speaker's words, not the article's
         if sentences is None:
-            sentences = SentenceIndex(text, [(bs, be)])
+            sentences = doc_sentences.block(bs, be)
         sent = sentences.around(m.start())
         if sent[0] == sent[1]:
             sent = (bs, be)

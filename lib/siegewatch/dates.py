@@ -29,7 +29,7 @@ from siegewatch import patterns as P
 from siegewatch.loading import Document
 from siegewatch.matching import choose_matcher
 from siegewatch.segmenting import BODY_ROLES, Segmentation
-from siegewatch.sentences import sentence_spans
+from siegewatch.sentences import BlockSentences
 
 # --------------------------------------------------------------------------- vocabulary
 
@@ -707,9 +707,11 @@ def _any_hit(hits: list[int], start: int, end: int) -> bool:
 
 
 
-def annotate(doc: Document, seg: Segmentation) -> list[dict[str, Any]]:
+def annotate(doc: Document, seg: Segmentation,
+             sentences: BlockSentences | None = None) -> list[dict[str, Any]]:
     """Fill date columns of `seg.articles` in place; return `events` rows."""
     text = doc.text
+    sentences = sentences or BlockSentences(text)
     hits = triggers(text)
     by_article: dict[Any, list[dict[str, Any]]] = {}
     for b in seg.blocks:
@@ -754,7 +756,7 @@ def annotate(doc: Document, seg: Segmentation) -> list[dict[str, Any]]:
         row["date_precision"] = date.precision if date else None
         row["date_confidence"] = date.confidence if date else "unknown"
         row["date_evidence"] = date.evidence if date else why
-        events.extend(_event_rows(doc, row, body_blocks, body, date))
+        events.extend(_event_rows(doc, row, body_blocks, body, date, sentences))
     return events
 
 
@@ -764,6 +766,7 @@ def _event_rows(
     blocks: list[dict[str, Any]],
     body: list[list[Expression]],
     date: ArticleDate | None,
+    sentences: BlockSentences,
 ) -> list[dict[str, Any]]:
     text = doc.text
     out: list[dict[str, Any]] = []
@@ -774,8 +777,8 @@ def _event_rows(
             if r is None:
                 continue
             if spans is None:  # split the block only when it holds an event
-                spans = sentence_spans(text, b["start"], b["end"])
-                starts = [s for s, _ in spans]
+                index = sentences.block(b["start"], b["end"])
+                spans, starts = index.spans, index.starts
             lo, hi, precision, relative = r
             i = bisect_right(starts, x.start) - 1
             s, e = spans[i] if i >= 0 else (b["start"], b["end"])

@@ -13,6 +13,7 @@ from typing import Any
 from siegewatch import actors, attribution, dates
 from siegewatch.loading import Document
 from siegewatch.segmenting import Segmentation
+from siegewatch.sentences import BlockSentences
 
 
 @dataclass(frozen=True)
@@ -32,9 +33,10 @@ class Options:
 def extract(doc: Document, seg: Segmentation, options: Options) -> dict[str, list[dict[str, Any]]]:
     """Fill dates and provenance on `seg.articles`; return mentions, attributions, events."""
     attribution.annotate_provenance(doc, seg, options.outlets)
-    events = dates.annotate(doc, seg)
+    sentences = BlockSentences(doc.text)  # each block split once for all three extractors
+    events = dates.annotate(doc, seg, sentences)
     return {
-        "mentions": actors.find_mentions(doc, seg, options.gazetteer),
-        "attributions": attribution.find_attributions(doc, seg, options.sources),
+        "mentions": actors.find_mentions(doc, seg, options.gazetteer, sentences=sentences),
+        "attributions": attribution.find_attributions(doc, seg, options.sources, sentences),
         "events": events,
     }

@@ -21,8 +21,10 @@ ABBREVIATIONS = {
 # A candidate end: terminal punctuation, optional closers, then whitespace.
 _END = re.compile(r"[.!?…]+[\"”’')\]]*(?=\s)")
 # The look-behind makes a search start only at the first space of a run: linear, not quadratic,
-# on a line of many spaces (tests/test_linear_time.py).
-_NEXT_START = re.compile(r"(?<!\s)\s+[\"“‘'(\[]?[A-Z0-9]")
+# on a line of many spaces (tests/test_linear_time.py). The match ends where the next sentence
+# starts (its opening quote or first letter), so no second pass strips the space.
+_NEXT_START = re.compile(r"(?<!\s)\s+(?=[\"“‘'(\[]?[A-Z0-9])")
+_LEADING_SPACE = re.compile(r"\s*")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]{0,10})$")
 
 
@@ -41,39 +43,40 @@ def _is_abbreviation(text: str, dot: int) -> bool:
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     """Sentence spans within text[start:end], stripped of surrounding whitespace."""
     end = len(text) if end is None else end
+    # Built stripped in one pass (a hot path: every block with a mention, cue or event): a
+    # sentence starts after the leading space of the text or after the space matched by
+    # _NEXT_START, and every sentence but the last ends on its (non-space) punctuation.
     spans: list[tuple[int, int]] = []
-    s = start
-    for m in _END.finditer(text, start, end):
+    s = _LEADING_SPACE.match(text, start, end).end()  # type: ignore[union-attr]
+    next_start = _NEXT_START.match
+    for m in _END.finditer(text, s, end):
         stop = m.end()
-        if not _NEXT_START.match(text, stop, end):
+        gap = next_start(text, stop, end)
+        if gap is None:
             continue
-        if text[m.start()] == "." and m.end() - m.start() == 1 and _is_abbreviation(
-            text, m.start()
-        ):
+        dot = m.start()
+        if stop - dot == 1 and text[dot] == "." and _is_abbreviation(text, dot):
             continue
         spans.append((s, stop))
-        s = stop
-    if s < end:
-        spans.append((s, end))
-    out = []
-    for a, b in spans:
-        while a < b and text[a].isspace():
-            a += 1
-        while b > a and text[b - 1].isspace():
-            b -= 1
-        if a < b:
-            out.append((a, b))
-    return out
+        s = gap.end()
+    e = end
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    if s < e:
+        spans.append((s, e))
+    return spans
 
 
 class SentenceIndex:
     """Sentence lookup for a set of blocks: the sentence around any offset, in O(log n)."""
 
-    def __init__(self, text: str, blocks: list[tuple[int, int]]) -> None:
+    def __init__(self, text: str, blocks: list[tuple[int, int]],
+                 spans: list[tuple[int, int]] | None = None) -> None:
         self.text = text
-        spans: list[tuple[int, int]] = []
-        for s, e in sorted(blocks):
-            spans.extend(sentence_spans(text, s, e))
+        if spans is None:
+            spans = []
+            for s, e in sorted(blocks):
+                spans.extend(sentence_spans(text, s, e))
         self.spans = spans
         self.starts = [s for s, _ in spans]
 
@@ -89,6 +92,28 @@ class SentenceIndex:
 
     def __iter__(self) -> Iterator[tuple[int, int]]:
         return iter(self.spans)
+
+
+class BlockSentences:
+    """One document's blocks split into sentences once, shared by the extractors.
+
+    Dates, actor mentions and attributions each need the sentences of many of the same
+    blocks; an instance lives for one `extract` call (one document), so nothing leaks between
+    documents. The returned indexes are shared: read them, never modify them.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._blocks: dict[tuple[int, int], SentenceIndex] = {}
+
+    def block(self, start: int, end: int) -> SentenceIndex:
+        """The sentence index of text[start:end] (split at the first request)."""
+        key = (int(start), int(end))
+        index = self._blocks.get(key)
+        if index is None:
+            index = SentenceIndex(self.text, [], sentence_spans(self.text, *key))
+            self._blocks[key] = index
+        return index
 
 
 class LineIndex:
