@@ -30,7 +30,7 @@ from siegewatch import paths
 from siegewatch.loading import Document
 from siegewatch.matching import choose_matcher
 from siegewatch.segmenting import Segmentation
-from siegewatch.sentences import BlockSentences, SentenceIndex
+from siegewatch.sentences import BlockSentences, LineIndex, SentenceIndex
 
 REQUIRED_COLUMNS = ("actor", "bloc", "alias")
 FLAGS = {
@@ -615,15 +615,6 @@ def _choose(rows: list[Alias], context: str | None) -> Alias | None:
     return None
 
 
-def _line_numbers(text: str, offsets: Any) -> Any:
-    """1-based line number of each offset (a numpy array), by one binary search for all."""
-    import numpy as np
-
-    # after[k]: the offset just after the k-th newline (the last one lies past the text).
-    after = np.cumsum([len(line) + 1 for line in text.split("\n")])
-    return np.searchsorted(after, offsets, side="right") + 1
-
-
 def _sentences(text: str, offsets: Sequence[int], block_ids: Sequence[int],
                blocks: Sequence[tuple[int, int, str, str]], disjoint: bool,
                sentences: BlockSentences) -> list[str]:
@@ -716,7 +707,7 @@ def find_mentions(doc: Document, seg: Segmentation, gazetteer: str | None,
     if not kept:
         return []
     offsets = [k[0] for k in kept]
-    lines = _line_numbers(text, np.array(offsets, dtype=np.int64)).tolist()
+    lines = LineIndex(text).lines(offsets)
     around = _sentences(text, offsets, [k[2] for k in kept], blocks, disjoint,
                         sentences or BlockSentences(text))
     file = doc.file

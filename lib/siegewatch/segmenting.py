@@ -152,13 +152,9 @@ def _norm_head(b: Block) -> str:
     return _block_norm(b)[:_HEAD]
 
 
-def near_duplicate(a: str, b: str) -> bool:
-    """Same text, one a cut-off copy of the other, or the same but for a changed credit."""
-    return _near_duplicate_norms(_norm(a), _norm(b))
-
-
-def _near_duplicate_norms(na: str, nb: str) -> bool:
-    """`near_duplicate`, given the normalized texts."""
+def near_duplicate(na: str, nb: str) -> bool:
+    """Given two lines' `_norm` texts: the same text, one a cut-off copy of the other, or the
+    same but for a changed credit."""
     if not na or not nb:
         return False
     if na == nb:
@@ -312,7 +308,7 @@ def _mark_caption_pairs(blocks: list[Block]) -> set[int]:
             and len(b.text) <= 800
             and a.kind not in END_KINDS
             and same_start(i)
-            and _near_duplicate_norms(_block_norm(a), _block_norm(b))
+            and near_duplicate(_block_norm(a), _block_norm(b))
         ):
             keep, drop = (a, b) if len(_block_norm(a)) >= len(_block_norm(b)) else (b, a)
             captiony = caption_like(a.text) or caption_like(b.text)
